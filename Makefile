@@ -1,0 +1,49 @@
+# Boligskolen: `make run` sets everything up and serves the site; `make test` runs every check.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app housingschool
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+TRANSLATIONS := housingschool/translations
+
+.PHONY: run install translations db demo test lint extract-messages update-messages clean
+
+$(BIN)/.installed: pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
+	@touch $@
+
+install: $(BIN)/.installed
+
+translations: install
+	$(BIN)/pybabel compile --use-fuzzy -d $(TRANSLATIONS) -D messages --statistics 2>&1 | tail -n 7
+
+db: install
+	$(FLASK) db upgrade
+
+demo: db
+	$(FLASK) demo load
+
+run: translations demo
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+
+test: translations lint
+	$(FLASK) courses check
+	@if [ -n "$$DATABASE_URL" ]; then echo "Database for this run: $$DATABASE_URL"; \
+	else echo "Database for this run: SQLite (PostgreSQL is tested when DATABASE_URL is set, as .ci/run does)"; fi
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Translators: after changing UI strings, run `make update-messages`, translate the .po files,
+# and `make translations` compiles them.
+extract-messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o $(TRANSLATIONS)/messages.pot --no-location --sort-output .
+
+update-messages: extract-messages
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -D messages --no-fuzzy-matching --ignore-obsolete
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

@@ -1,0 +1,103 @@
+"""Settings for development, testing and production.
+
+Every secret and every address comes from the environment. Development generates a secret key
+once into instance/ so sessions survive restarts; production refuses to start without one.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
+
+
+def _database_url(default_file: str) -> str:
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / default_file}"
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the driver named.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _instance_secret_key() -> str:
+    """Read the development secret key from instance/, creating it on first use."""
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    COURSES_DIR = Path(os.environ.get("COURSES_DIR", BASE_DIR / "courses"))
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    BABEL_DEFAULT_LOCALE = "nb"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Oslo"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # a form left open during a 1.5 hour class must still submit
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    # Failed sign-ins allowed per account and per network address (see accounts/routes.py).
+    # A whole class often shares one address, so the address limit is the looser one.
+    LOGIN_LIMIT_ACCOUNT = os.environ.get("LOGIN_LIMIT_ACCOUNT", "10 per 15 minutes")
+    LOGIN_LIMIT_ADDRESS = os.environ.get("LOGIN_LIMIT_ADDRESS", "60 per 15 minutes")
+    JOIN_LIMIT_ADDRESS = os.environ.get("JOIN_LIMIT_ADDRESS", "30 per 15 minutes")
+
+    SQLITE_FILE = "housingschool.sqlite3"
+
+    @classmethod
+    def init_app(cls, app):
+        """Read the environment when the app is made, not when this module is imported."""
+        app.config["SQLALCHEMY_DATABASE_URI"] = _database_url(cls.SQLITE_FILE)
+        app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or _instance_secret_key()
+
+
+class DevelopmentConfig(Config):
+    """Local development: SQLite under instance/, generated secret key."""
+
+
+class TestingConfig(Config):
+    """The test suite: DATABASE_URL when set (PostgreSQL in CI), else a throw-away SQLite file."""
+
+    TESTING = True
+    SQLITE_FILE = "test.sqlite3"
+    RATELIMIT_STORAGE_URI = "memory://"
+
+    @classmethod
+    def init_app(cls, app):
+        app.config["SQLALCHEMY_DATABASE_URI"] = _database_url(cls.SQLITE_FILE)
+        app.config["SECRET_KEY"] = "test-secret-key"  # noqa: S105 - tests only
+
+
+class ProductionConfig(Config):
+    """Production: secrets from the environment only, secure cookies."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def init_app(cls, app):
+        app.config["SQLALCHEMY_DATABASE_URI"] = _database_url(cls.SQLITE_FILE)
+        key = os.environ.get("SECRET_KEY", "")
+        if len(key) < 32 or key in {"change-me", "dev", "secret"}:
+            raise RuntimeError(
+                "SECRET_KEY must be set to a random value of at least 32 characters in "
+                "production. Make one with: python -c 'import secrets; print(secrets.token_hex(32))'"
+            )
+        app.config["SECRET_KEY"] = key
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

@@ -1,0 +1,85 @@
+"""Boligskolen: a housing school for people moving into their first home in Norway."""
+
+import os
+
+import sqlalchemy as sa
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+
+from config import CONFIGS, INSTANCE_DIR
+from housingschool import i18n
+from housingschool.content.loader import load_catalogue
+from housingschool.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    """Build the app: settings, extensions, the validated course catalogue, blueprints, CLI.
+
+    Refuses to start (ContentError) if the course content has any problem.
+    """
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    config = CONFIGS[config_name or os.environ.get("HOUSINGSCHOOL_CONFIG", "development")]
+    app.config.from_object(config)
+    config.init_app(app)
+    app.config.update(overrides)
+
+    register_extensions(app)
+    app.extensions["catalogue"] = load_catalogue(app.config["COURSES_DIR"])
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(app.root_path, os.pardir, "migrations"))
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+    babel.init_app(app, locale_selector=i18n.babel_locale,
+                   default_translation_directories=os.path.join(app.root_path, "translations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            sa.event.listen(db.engine, "connect", _sqlite_pragmas)
+
+
+def _sqlite_pragmas(connection, _record) -> None:
+    """SQLite: enforce foreign keys, and use WAL so readers never wait for a writer."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from housingschool import web
+    from housingschool.accounts.routes import bp as accounts
+    from housingschool.learning.routes import bp as learning
+
+    for blueprint in (web.bp, accounts, learning):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from housingschool.web import render_error
+
+    for code in (400, 403, 404, 405, 429, 500):
+        app.register_error_handler(code, render_error)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error):
+        return render_error(error)
+
+
+def register_cli(app: Flask) -> None:
+    from housingschool.accounts.cli import users
+    from housingschool.demo import demo
+
+    app.cli.add_command(users)
+    app.cli.add_command(demo)

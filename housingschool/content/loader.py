@@ -1,0 +1,390 @@
+"""Read courses/ into a Catalogue, collecting every problem with its file and line.
+
+The loader never half-loads: load_catalogue() either returns a complete, valid catalogue or
+raises ContentError listing every problem found, in the same words `flask courses check` prints.
+"""
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from housingschool.content.catalogue import (
+    Catalogue,
+    Lesson,
+    LessonText,
+    Module,
+    ModuleText,
+    OptionText,
+    Question,
+    QuestionText,
+)
+from housingschool.content.render import render_markdown
+from housingschool.i18n import BY_CODE
+from housingschool.content.questions import QUESTION_TYPES
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+STATUSES = ("draft", "reviewed")
+LESSON_KEYS = {"title", "summary", "status", "sources"}
+PICTURE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
+# Raw HTML in Markdown: a tag or comment, but not an autolink like <https://lovdata.no>.
+RAW_HTML = re.compile(r"<(?!(?:https?|mailto|tel):)\s*(?:[A-Za-z!/?])")
+CODE_SPAN = re.compile(r"`[^`]*`")
+TOML_LINE = re.compile(r"at line (\d+)")
+PICTURE_TYPES = {".svg", ".png", ".jpg", ".jpeg", ".webp"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong in a content file."""
+
+    path: Path
+    line: int
+    message: str
+
+    def format(self, root: Path) -> str:
+        """`path:line: message`, with the path relative to the course folder's parent."""
+        try:
+            shown = self.path.relative_to(root.parent)
+        except ValueError:
+            shown = self.path
+        return f"{shown}:{self.line}: {self.message}"
+
+
+class ContentError(RuntimeError):
+    """The course content is invalid; the message lists every problem."""
+
+    def __init__(self, problems: list[Problem], root: Path):
+        self.problems = problems
+        super().__init__(format_problems(problems, root))
+
+
+def format_problems(problems: list[Problem], root: Path) -> str:
+    """The report `courses check` prints and the app refuses to start with."""
+    lines = [p.format(root) for p in problems]
+    lines.append(f"{len(problems)} problem(s) in the course content in {root}.")
+    return "\n".join(lines)
+
+
+def load_catalogue(root: Path) -> Catalogue:
+    """The valid catalogue in `root`, or ContentError naming every problem."""
+    catalogue, problems = read_catalogue(Path(root))
+    if problems:
+        raise ContentError(problems, Path(root))
+    return catalogue
+
+
+def read_catalogue(root: Path) -> tuple[Catalogue | None, list[Problem]]:
+    """Read everything under `root`; return the catalogue (None if unusable) and the problems."""
+    reader = _Reader(root)
+    catalogue = reader.read()
+    return (None if reader.problems else catalogue), reader.problems
+
+
+def line_of(text: str, pattern: str) -> int:
+    """The 1-based line where `pattern` (a regex) first matches in `text`, or 1."""
+    match = re.search(pattern, text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def _toml_key(key: str) -> str:
+    """A regex for a TOML table header or key naming `key`, bare or quoted."""
+    return rf"(?:^|[.\[\s]){re.escape(key)}\b|\"{re.escape(key)}\""
+
+
+class _Reader:
+    """Walks courses/ once, building the catalogue and noting problems as it goes."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.problems: list[Problem] = []
+
+    def problem(self, path: Path, line: int, message: str) -> None:
+        self.problems.append(Problem(path, line, message))
+
+    def toml(self, path: Path, text: str | None = None, line_offset: int = 0) -> dict | None:
+        """Parse TOML from a file (or text), noting a syntax error with its line."""
+        try:
+            if text is None:
+                text = path.read_text(encoding="utf-8")
+            return tomllib.loads(text)
+        except FileNotFoundError:
+            self.problem(path, 1, "file is missing")
+        except UnicodeDecodeError:
+            self.problem(path, 1, "file is not UTF-8 text")
+        except tomllib.TOMLDecodeError as error:
+            match = TOML_LINE.search(str(error))
+            line = int(match.group(1)) + line_offset if match else 1
+            self.problem(path, line, f"invalid TOML: {error}")
+        return None
+
+    # -- course.toml -------------------------------------------------------------------------
+
+    def read(self) -> Catalogue | None:
+        path = self.root / "course.toml"
+        course = self.toml(path)
+        if course is None:
+            return None
+        text = path.read_text(encoding="utf-8")
+        default = course.get("default_language", "nb")
+        if default not in BY_CODE:
+            self.problem(path, line_of(text, "default_language"), f"unknown language {default!r}")
+        required = course.get("required_languages", [default])
+        for code in required:
+            if code not in BY_CODE:
+                self.problem(path, line_of(text, "required_languages"),
+                             f"unknown language {code!r}")
+        if default not in required:
+            required = [default, *required]
+        slugs = course.get("modules")
+        if not isinstance(slugs, list) or not slugs:
+            self.problem(path, line_of(text, "modules"), "'modules' must list the module folders")
+            return None
+        if len(set(slugs)) != len(slugs):
+            self.problem(path, line_of(text, "modules"), "a module is listed twice")
+        for folder in sorted(p for p in self.root.iterdir() if p.is_dir()):
+            if folder.name not in slugs:
+                self.problem(folder, 1, "module folder is not listed in course.toml 'modules'")
+        self.default, self.required = default, tuple(required)
+        modules = [self.read_module(slug) for slug in dict.fromkeys(slugs)]
+        return Catalogue(tuple(m for m in modules if m), default, tuple(required))
+
+    # -- module.toml -------------------------------------------------------------------------
+
+    def read_module(self, slug: str) -> Module | None:
+        folder = self.root / slug
+        path = folder / "module.toml"
+        if not folder.is_dir():
+            self.problem(self.root / "course.toml", 1, f"module folder {slug!r} does not exist")
+            return None
+        data = self.toml(path)
+        if data is None:
+            return None
+        text = path.read_text(encoding="utf-8")
+        icon = data.get("icon", "")
+        if not isinstance(icon, str) or not (folder / icon).is_file():
+            self.problem(path, line_of(text, "^icon"), f"icon {icon!r} is not a file in {slug}/")
+        pass_mark = data.get("pass_mark", 80)
+        if not isinstance(pass_mark, int) or not 1 <= pass_mark <= 100:
+            self.problem(path, line_of(text, "pass_mark"), "pass_mark must be a whole number 1-100")
+        keys = self.read_lessons(path, text, data.get("lessons"))
+        languages = self.language_folders(folder)
+        module_texts = {}
+        lesson_texts: dict[str, dict[str, LessonText]] = {lesson: {} for lesson in keys}
+        for code in languages:
+            module_texts[code] = self.read_module_text(folder / code / "index.md")
+            for lesson_slug, questions in keys.items():
+                lesson_text = self.read_lesson(folder, code, lesson_slug, questions)
+                if lesson_text:
+                    lesson_texts[lesson_slug][code] = lesson_text
+        for code in self.required:
+            if code not in languages:
+                self.problem(folder, 1, f"missing translation: no {code}/ folder")
+        lessons = tuple(
+            Lesson(slug, lesson_slug, questions, lesson_texts[lesson_slug], self.default)
+            for lesson_slug, questions in keys.items()
+        )
+        return Module(slug, icon, pass_mark, lessons,
+                      {k: v for k, v in module_texts.items() if v}, self.default)
+
+    def read_lessons(self, path: Path, text: str, lessons) -> dict[str, tuple[Question, ...]]:
+        """The lessons' slugs and answer keys, in order."""
+        if not isinstance(lessons, list) or not lessons:
+            self.problem(path, line_of(text, "lessons"), "a module needs at least one [[lessons]]")
+            return {}
+        result = {}
+        for lesson in lessons:
+            slug = lesson.get("slug", "")
+            line = line_of(text, rf"slug\s*=\s*\"{re.escape(str(slug))}\"")
+            if not isinstance(slug, str) or not SLUG.match(slug):
+                self.problem(path, line, f"lesson slug {slug!r} must be lowercase-with-dashes")
+                continue
+            if slug in result:
+                self.problem(path, line, f"lesson {slug!r} is listed twice")
+                continue
+            result[slug] = self.read_questions(path, text, slug, lesson.get("questions"))
+        return result
+
+    def read_questions(self, path: Path, text: str, lesson: str, questions) -> tuple:
+        if not isinstance(questions, list) or not questions:
+            self.problem(path, line_of(text, rf"\"{lesson}\""),
+                         f"lesson {lesson!r} needs at least one [[lessons.questions]]")
+            return ()
+        result = []
+        for question in questions:
+            qid = question.get("id", "")
+            line = line_of(text, rf"id\s*=\s*\"{re.escape(str(qid))}\"")
+            qtype, options = question.get("type"), question.get("options", [])
+            correct = question.get("correct", [])
+            if not isinstance(qid, str) or not SLUG.match(qid):
+                self.problem(path, line, f"question id {qid!r} must be lowercase-with-dashes")
+            elif any(q.id == qid for q in result):
+                self.problem(path, line, f"question id {qid!r} is used twice in {lesson!r}")
+            elif qtype not in QUESTION_TYPES:
+                self.problem(path, line, f"question {qid!r}: type must be one of "
+                             f"{', '.join(sorted(QUESTION_TYPES))}")
+            elif (not isinstance(options, list) or len(options) < 2
+                  or len(set(options)) != len(options)):
+                self.problem(path, line, f"question {qid!r}: needs 2 or more different options")
+            elif not isinstance(correct, list) or not set(correct) <= set(options):
+                unknown = sorted(set(correct) - set(options)) if isinstance(correct, list) else []
+                self.problem(path, line, f"question {qid!r}: answer key names options that do "
+                             f"not exist: {', '.join(map(str, unknown)) or correct!r}")
+            else:
+                mistake = QUESTION_TYPES[qtype].check_key(frozenset(correct), len(options))
+                if mistake:
+                    self.problem(path, line, f"question {qid!r}: {mistake}")
+                else:
+                    result.append(Question(qid, qtype, tuple(options), frozenset(correct)))
+        return tuple(result)
+
+    # -- per-language files ------------------------------------------------------------------
+
+    def language_folders(self, folder: Path) -> list[str]:
+        codes = []
+        for child in sorted(p for p in folder.iterdir() if p.is_dir() and p.name != "img"):
+            if child.name in BY_CODE:
+                codes.append(child.name)
+            else:
+                self.problem(child, 1, f"{child.name!r} is not a language code we support "
+                             f"({', '.join(BY_CODE)})")
+        return codes
+
+    def front_matter(self, path: Path, required: set[str], allowed: set[str]):
+        """Split a Markdown file into its TOML front matter and body (line where body starts)."""
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            self.problem(path, 1, "missing translation: file is missing")
+            return None, "", 1
+        parts = re.split(r"^\+\+\+[ \t]*$\n?", text, maxsplit=2, flags=re.MULTILINE)
+        if len(parts) != 3 or parts[0].strip():
+            self.problem(path, 1, "bad front matter: the file must start with a line '+++', "
+                         "then TOML, then a line '+++'")
+            return None, "", 1
+        meta = self.toml(path, parts[1], line_offset=1)
+        if meta is None:
+            return None, "", 1
+        body_line = parts[1].count("\n") + 3
+        for key in sorted(required - meta.keys()):
+            self.problem(path, 1, f"bad front matter: {key!r} is missing")
+        for key in sorted(meta.keys() - allowed):
+            self.problem(path, line_of(text, rf"^{re.escape(key)}\s*="),
+                         f"bad front matter: unknown key {key!r}")
+        for key in sorted((required & meta.keys()) - {"sources"}):
+            if not isinstance(meta[key], str) or not meta[key].strip():
+                self.problem(path, line_of(text, rf"^{key}\s*="),
+                             f"bad front matter: {key!r} must be a non-empty text")
+                return None, "", 1
+        return meta, parts[2], body_line
+
+    def read_module_text(self, path: Path) -> ModuleText | None:
+        meta, _body, _line = self.front_matter(path, {"title", "summary"}, {"title", "summary"})
+        return ModuleText(meta["title"], meta["summary"]) if meta else None
+
+    def read_lesson(self, folder: Path, code: str, slug: str, questions) -> LessonText | None:
+        md_path = folder / code / f"{slug}.md"
+        quiz_path = folder / code / f"{slug}.quiz.toml"
+        if code not in self.required and not md_path.exists() and not quiz_path.exists():
+            return None  # not translated yet: the site falls back to the default language
+        meta, body, body_line = self.front_matter(md_path, LESSON_KEYS, LESSON_KEYS)
+        quiz = self.read_quiz(quiz_path, questions)
+        if meta is None:
+            return None
+        ok = True
+        if meta["status"] not in STATUSES:
+            self.problem(md_path, line_of(md_path.read_text("utf-8"), "^status"),
+                         f"bad front matter: status must be one of {', '.join(STATUSES)}")
+            ok = False
+        sources = meta["sources"]
+        if not isinstance(sources, list) or not sources or not all(
+                isinstance(s, str) and s.strip() for s in sources):
+            self.problem(md_path, line_of(md_path.read_text("utf-8"), "^sources"),
+                         "bad front matter: 'sources' must list the rules the lesson is based on")
+            ok = False
+        ok = self.check_markdown(md_path, folder, body, body_line) and ok
+        if not ok or quiz is None:
+            return None
+        return LessonText(meta["title"], meta["summary"], render_markdown(body, folder.name),
+                          meta["status"], tuple(sources), quiz)
+
+    def check_markdown(self, path: Path, folder: Path, body: str, first_line: int) -> bool:
+        """Raw HTML and pictures: every picture has alt text and exists in the module's img/."""
+        ok, fenced = True, False
+        for number, line in enumerate(body.splitlines(), start=first_line):
+            if line.lstrip().startswith(("```", "~~~")):
+                fenced = not fenced
+            if fenced or line.startswith("    "):
+                continue
+            prose = CODE_SPAN.sub("", line)
+            if RAW_HTML.search(prose):
+                self.problem(path, number, "raw HTML is not allowed in lessons; use Markdown")
+                ok = False
+            for alt, src in PICTURE.findall(prose):
+                if not alt.strip():
+                    self.problem(path, number, f"picture {src!r} needs alt text: ![what it shows]")
+                    ok = False
+                target = (folder / src).resolve()
+                if (not src.startswith("img/") or folder.resolve() not in target.parents
+                        or target.suffix.lower() not in PICTURE_TYPES or not target.is_file()):
+                    self.problem(path, number, f"broken picture link {src!r}: pictures must be "
+                                 f"files in {folder.name}/img/")
+                    ok = False
+        return ok
+
+    def read_quiz(self, path: Path, questions) -> dict[str, QuestionText] | None:
+        data = self.toml(path) if path.exists() else None
+        if not path.exists():
+            self.problem(path, 1, "missing translation: quiz file is missing")
+        if data is None:
+            return None
+        text = path.read_text(encoding="utf-8")
+        known = {q.id: q for q in questions}
+        result, ok = {}, True
+        for qid in data:
+            if qid not in known:
+                self.problem(path, line_of(text, rf"^\[{_toml_key(qid)}"),
+                             f"unknown question id {qid!r} (module.toml has: "
+                             f"{', '.join(known) or 'none'})")
+                ok = False
+        for qid, question in known.items():
+            entry = data.get(qid)
+            if not isinstance(entry, dict):
+                self.problem(path, 1, f"missing translation: question {qid!r} has no text")
+                ok = False
+                continue
+            qline = line_of(text, rf"^\[{re.escape(qid)}\]")
+            prompt = entry.get("prompt")
+            options = entry.get("options") if isinstance(entry.get("options"), dict) else {}
+            if not isinstance(prompt, str) or not prompt.strip():
+                self.problem(path, qline, f"missing translation: question {qid!r} has no prompt")
+                ok = False
+            if set(options) != set(question.options):
+                extra = sorted(set(options) - set(question.options))
+                missing = [o for o in question.options if o not in options]
+                detail = "; ".join(filter(None, [
+                    extra and f"unknown option(s) {', '.join(extra)}",
+                    missing and f"no text for option(s) {', '.join(missing)}",
+                ]))
+                line = line_of(text, rf"^\[{re.escape(qid)}\.options\.{re.escape(extra[0])}\]"
+                               ) if extra else qline
+                self.problem(path, line, f"mismatched options in question {qid!r}: {detail} "
+                             f"(module.toml has: {', '.join(question.options)})")
+                ok = False
+                continue
+            texts = {}
+            for oid in question.options:
+                option = options[oid]
+                oline = line_of(text, rf"^\[{re.escape(qid)}\.options\.{re.escape(oid)}\]")
+                if not isinstance(option, dict) or not all(
+                        isinstance(option.get(k), str) and option[k].strip()
+                        for k in ("text", "explain")):
+                    self.problem(path, oline if oline > 1 else qline,
+                                 f"missing translation: option {qid}.{oid} needs 'text' and "
+                                 "'explain'")
+                    ok = False
+                    continue
+                texts[oid] = OptionText(option["text"], option["explain"])
+            if ok:
+                result[qid] = QuestionText(prompt, texts)
+        return result if ok else None

@@ -1,0 +1,127 @@
+"""Learning rules: opening lessons, submitting quizzes, and working out progress.
+
+A lesson is complete once one of its quiz attempts reached the module's pass mark (the best
+attempt counts); a module is complete when all its lessons are.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from housingschool.content.catalogue import Catalogue, Lesson, Module
+from housingschool.content.questions import Grade, grade
+from housingschool.extensions import db
+from housingschool.learning.models import LessonProgress, QuizAttempt
+
+
+def record_opened(user_id: int, lesson: Lesson, language: str) -> None:
+    """Note the first time a participant opens a lesson (later visits change nothing)."""
+    exists = sa.select(LessonProgress.id).filter_by(
+        user_id=user_id, module_slug=lesson.module_slug, lesson_slug=lesson.slug)
+    if db.session.scalar(exists):
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.add(LessonProgress(user_id=user_id, module_slug=lesson.module_slug,
+                                          lesson_slug=lesson.slug, language=language))
+    except IntegrityError:
+        pass  # opened in another tab at the same moment: the first one counts
+
+
+def unanswered(lesson: Lesson, answers: dict[str, list[str]]) -> list[str]:
+    """Ids of the questions with no option chosen, in lesson order."""
+    return [q.id for q in lesson.questions if not answers.get(q.id)]
+
+
+def grade_answers(module: Module, lesson: Lesson, answers: dict[str, list[str]]) -> Grade:
+    """Grade answers against the lesson's answer key (nothing is saved)."""
+    return grade(lesson.questions, answers, module.pass_mark)
+
+
+def submit_attempt(user_id: int, module: Module, lesson: Lesson, attempt_id: str,
+                   answers: dict[str, list[str]]) -> QuizAttempt:
+    """Grade and save a quiz attempt once: re-sending the same attempt returns the saved one."""
+    saved = get_attempt(user_id, attempt_id)
+    if saved:
+        return saved
+    result = grade_answers(module, lesson, answers)
+    attempt = QuizAttempt(
+        attempt_id=attempt_id, user_id=user_id, module_slug=module.slug, lesson_slug=lesson.slug,
+        answers={r.question_id: list(r.chosen) for r in result.results},
+        score=result.score, passed=result.passed)
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+    except IntegrityError:  # the same form arrived twice at once: keep the first
+        return get_attempt(user_id, attempt_id)
+    return attempt
+
+
+def get_attempt(user_id: int, attempt_id: str) -> QuizAttempt | None:
+    """One of this participant's own attempts."""
+    return db.session.scalar(sa.select(QuizAttempt).filter_by(
+        user_id=user_id, attempt_id=attempt_id))
+
+
+@dataclass(frozen=True)
+class LessonStatus:
+    """Where a participant stands in one lesson."""
+
+    lesson: Lesson
+    opened: bool
+    attempts: int
+    best_score: int | None
+    completed_at: datetime | None
+
+    @property
+    def done(self) -> bool:
+        return self.completed_at is not None
+
+
+@dataclass(frozen=True)
+class ModuleStatus:
+    """Where a participant stands in one module."""
+
+    module: Module
+    lessons: tuple[LessonStatus, ...]
+
+    @property
+    def lessons_done(self) -> int:
+        return sum(status.done for status in self.lessons)
+
+    @property
+    def done(self) -> bool:
+        return self.lessons_done == len(self.lessons)
+
+    @property
+    def completed_at(self) -> datetime | None:
+        """When the last lesson was completed, once all are."""
+        return max(s.completed_at for s in self.lessons) if self.done else None
+
+
+def progress(user_id: int | None, catalogue: Catalogue) -> dict[str, ModuleStatus]:
+    """Every module's status for one participant (all "not started" for a visitor): 2 queries."""
+    attempts, opened = {}, set()
+    if user_id is not None:
+        rows = db.session.execute(
+            sa.select(
+                QuizAttempt.module_slug, QuizAttempt.lesson_slug, sa.func.count(),
+                sa.func.max(QuizAttempt.score),
+                sa.func.min(sa.case((QuizAttempt.passed, QuizAttempt.submitted_at))),
+            ).where(QuizAttempt.user_id == user_id)
+            .group_by(QuizAttempt.module_slug, QuizAttempt.lesson_slug))
+        attempts = {(m, lesson): rest for m, lesson, *rest in rows}
+        opened = set(db.session.execute(
+            sa.select(LessonProgress.module_slug, LessonProgress.lesson_slug)
+            .where(LessonProgress.user_id == user_id)).tuples())
+    result = {}
+    for module in catalogue.modules:
+        statuses = []
+        for lesson in module.lessons:
+            count, best, completed = attempts.get((module.slug, lesson.slug), (0, None, None))
+            statuses.append(LessonStatus(lesson, (module.slug, lesson.slug) in opened or count > 0,
+                                         count, best, completed))
+        result[module.slug] = ModuleStatus(module, tuple(statuses))
+    return result
