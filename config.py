@@ -12,13 +12,17 @@ BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
 
 
-def _database_url(default_file: str) -> str:
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / default_file}"
-    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the driver named.
+def normalise_database_url(url: str) -> str:
+    """Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the driver (psycopg 3)."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def _database_url(default_file: str) -> str:
+    return normalise_database_url(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / default_file}")
 
 
 def _instance_secret_key() -> str:
@@ -70,6 +74,9 @@ class TestingConfig(Config):
     TESTING = True
     SQLITE_FILE = "test.sqlite3"
     RATELIMIT_STORAGE_URI = "memory://"
+    # Smaller limits keep the rate-limit tests quick; the mechanism is the same.
+    LOGIN_LIMIT_ADDRESS = "15 per 15 minutes"
+    JOIN_LIMIT_ADDRESS = "10 per 15 minutes"
 
     @classmethod
     def init_app(cls, app):

@@ -87,9 +87,9 @@ def line_of(text: str, pattern: str) -> int:
     return text.count("\n", 0, match.start()) + 1 if match else 1
 
 
-def _toml_key(key: str) -> str:
-    """A regex for a TOML table header or key naming `key`, bare or quoted."""
-    return rf"(?:^|[.\[\s]){re.escape(key)}\b|\"{re.escape(key)}\""
+def _table(key: str) -> str:
+    """A regex for a TOML table header starting with `key`, bare or quoted: [key] or [key.x]."""
+    return rf"^\[\s*\"?{re.escape(key)}\"?\s*[\].]"
 
 
 class _Reader:
@@ -98,6 +98,9 @@ class _Reader:
     def __init__(self, root: Path):
         self.root = root
         self.problems: list[Problem] = []
+        # Question ids module.toml names, valid or not: a quiz file naming an invalid question
+        # is not reported again (the module.toml problem says it all).
+        self.declared: dict[tuple[str, str], set] = {}
 
     def problem(self, path: Path, line: int, message: str) -> None:
         self.problems.append(Problem(path, line, message))
@@ -227,15 +230,18 @@ class _Reader:
                   or len(set(options)) != len(options)):
                 self.problem(path, line, f"question {qid!r}: needs 2 or more different options")
             elif not isinstance(correct, list) or not set(correct) <= set(options):
-                unknown = sorted(set(correct) - set(options)) if isinstance(correct, list) else []
+                unknown = sorted(map(str, set(correct) - set(options))) if isinstance(
+                    correct, list) else [repr(correct)]
                 self.problem(path, line, f"question {qid!r}: answer key names options that do "
-                             f"not exist: {', '.join(map(str, unknown)) or correct!r}")
+                             f"not exist: {', '.join(unknown)}")
             else:
                 mistake = QUESTION_TYPES[qtype].check_key(frozenset(correct), len(options))
                 if mistake:
                     self.problem(path, line, f"question {qid!r}: {mistake}")
                 else:
                     result.append(Question(qid, qtype, tuple(options), frozenset(correct)))
+        self.declared[(path.parent.name, lesson)] = {
+            q.get("id") for q in questions if isinstance(q, dict)}
         return tuple(result)
 
     # -- per-language files ------------------------------------------------------------------
@@ -268,6 +274,8 @@ class _Reader:
         body_line = parts[1].count("\n") + 3
         for key in sorted(required - meta.keys()):
             self.problem(path, 1, f"bad front matter: {key!r} is missing")
+        if not required <= meta.keys():
+            return None, "", 1
         for key in sorted(meta.keys() - allowed):
             self.problem(path, line_of(text, rf"^{re.escape(key)}\s*="),
                          f"bad front matter: unknown key {key!r}")
@@ -288,7 +296,7 @@ class _Reader:
         if code not in self.required and not md_path.exists() and not quiz_path.exists():
             return None  # not translated yet: the site falls back to the default language
         meta, body, body_line = self.front_matter(md_path, LESSON_KEYS, LESSON_KEYS)
-        quiz = self.read_quiz(quiz_path, questions)
+        quiz = self.read_quiz(quiz_path, questions, self.declared.get((folder.name, slug), set()))
         if meta is None:
             return None
         ok = True
@@ -332,7 +340,7 @@ class _Reader:
                     ok = False
         return ok
 
-    def read_quiz(self, path: Path, questions) -> dict[str, QuestionText] | None:
+    def read_quiz(self, path: Path, questions, declared: set) -> dict[str, QuestionText] | None:
         data = self.toml(path) if path.exists() else None
         if not path.exists():
             self.problem(path, 1, "missing translation: quiz file is missing")
@@ -342,8 +350,8 @@ class _Reader:
         known = {q.id: q for q in questions}
         result, ok = {}, True
         for qid in data:
-            if qid not in known:
-                self.problem(path, line_of(text, rf"^\[{_toml_key(qid)}"),
+            if qid not in known and qid not in declared:
+                self.problem(path, line_of(text, _table(qid)),
                              f"unknown question id {qid!r} (module.toml has: "
                              f"{', '.join(known) or 'none'})")
                 ok = False

@@ -113,9 +113,9 @@ def progress(user_id: int | None, catalogue: Catalogue) -> dict[str, ModuleStatu
             ).where(QuizAttempt.user_id == user_id)
             .group_by(QuizAttempt.module_slug, QuizAttempt.lesson_slug))
         attempts = {(m, lesson): rest for m, lesson, *rest in rows}
-        opened = set(db.session.execute(
+        opened = {tuple(row) for row in db.session.execute(
             sa.select(LessonProgress.module_slug, LessonProgress.lesson_slug)
-            .where(LessonProgress.user_id == user_id)).tuples())
+            .where(LessonProgress.user_id == user_id))}
     result = {}
     for module in catalogue.modules:
         statuses = []

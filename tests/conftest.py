@@ -1,0 +1,175 @@
+"""Shared fixtures: one app and database per test run (SQLite, or PostgreSQL when DATABASE_URL
+is set), emptied after every test; factories; a client that signs in and posts forms with CSRF."""
+
+import os
+import re
+import uuid
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask_migrate import upgrade
+
+from config import normalise_database_url
+from housingschool import create_app
+from housingschool.accounts.models import Organisation
+from housingschool.accounts.services import create_user
+from housingschool.extensions import db, limiter
+from housingschool.teaching.models import Group, Membership
+
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def pytest_report_header(config):
+    url = os.environ.get("DATABASE_URL")
+    return f"database: {'PostgreSQL' if url else 'SQLite (set DATABASE_URL to test PostgreSQL)'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """A fresh, empty database for this test run; dropped afterwards."""
+    base = os.environ.get("DATABASE_URL")
+    if not base:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        return
+    url = sa.make_url(normalise_database_url(base))
+    name = f"hs_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def compile_translations(app) -> None:
+    """Compile the .po catalogues, as `make translations` does, so pytest alone works too."""
+    folder = Path(app.root_path) / "translations"
+    for po in folder.glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source, mo.open("wb") as target:
+                write_mo(target, read_po(source), use_fuzzy=True)
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    """The app, with the database schema made by the real migrations."""
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url)
+    compile_translations(app)
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean(request):
+    """Every test starts with empty tables and fresh rate limits."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+        limiter.reset()
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context for tests that call services directly."""
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+class Factory:
+    """Makes organisations, groups and users; every call commits."""
+
+    def org(self, slug="hamar", name="Hamar kommune", default_language="nb"):
+        organisation = Organisation(slug=slug, name=name, default_language=default_language)
+        db.session.add(organisation)
+        db.session.commit()
+        return organisation
+
+    def group(self, organisation=None, name="Boligskole vår", join_code="HOME2026"):
+        group = Group(organisation=organisation or self.org(), name=name, join_code=join_code)
+        db.session.add(group)
+        db.session.commit()
+        return group
+
+    def user(self, username="amina", role="participant", secret="482915", group=None,
+             organisation=None, language=None, display_name=None):
+        organisation = organisation or (group.organisation if group else None)
+        if organisation is None:
+            organisation = db.session.scalar(sa.select(Organisation)) or self.org()
+        user = create_user(organisation, username, display_name or username.title(), role,
+                           secret, group=group, language=language)
+        db.session.commit()
+        return user
+
+    def teacher_in(self, group, username="tove"):
+        user = self.user(username, "teacher", "teacher-pass-1", organisation=group.organisation)
+        db.session.add(Membership(group=group, user=user))
+        db.session.commit()
+        return user
+
+
+@pytest.fixture
+def factory(ctx):
+    return Factory()
+
+
+class Client:
+    """A test client that reads CSRF tokens from pages, like a browser would."""
+
+    def __init__(self, flask_client):
+        self.http = flask_client
+
+    def get(self, url, **kwargs):
+        return self.http.get(url, **kwargs)
+
+    def token(self, url):
+        match = CSRF.search(self.http.get(url).get_data(as_text=True))
+        assert match, f"no CSRF token on {url}"
+        return match.group(1)
+
+    def post_form(self, url, data, page=None, **kwargs):
+        """POST `data` to `url` with the CSRF token from `page` (default: `url`)."""
+        return self.http.post(url, data={"csrf_token": self.token(page or url), **data}, **kwargs)
+
+    def login(self, username, secret):
+        return self.post_form("/login", {"username": username, "secret": secret})
+
+
+@pytest.fixture
+def client(app):
+    """A browser that prefers English (tests of other languages say so explicitly)."""
+    flask_client = app.test_client()
+    flask_client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return Client(flask_client)
+
+
+@pytest.fixture
+def as_participant(client, factory):
+    """A participant, signed in, in a group."""
+    group = factory.group()
+    factory.user("amina", group=group)
+    response = client.login("amina", "482915")
+    assert response.status_code == 302
+    return client
+
+
+def attempt_form(html: str) -> dict:
+    """The hidden attempt id a lesson page's quiz form carries."""
+    return {"attempt_id": re.search(r'name="attempt_id" value="([^"]+)"', html).group(1)}
