@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from flask import g, has_app_context
 from flask_migrate import upgrade
 
 from config import normalise_database_url
@@ -131,29 +132,44 @@ def factory(ctx):
 
 
 class Client:
-    """A test client that reads CSRF tokens from pages, like a browser would."""
+    """A test client that reads CSRF tokens from pages, like a browser would.
+
+    Tests keep an app context open (for factories and checks), and Flask reuses an open app
+    context for requests; each request therefore starts with an empty `g`, as in production.
+    """
 
     def __init__(self, flask_client):
         self.http = flask_client
 
+    @staticmethod
+    def _fresh_request():
+        if has_app_context():
+            g.__dict__.clear()
+
     def get(self, url, **kwargs):
+        self._fresh_request()
         return self.http.get(url, **kwargs)
 
+    def post(self, url, **kwargs):
+        self._fresh_request()
+        return self.http.post(url, **kwargs)
+
     def token(self, url):
-        match = CSRF.search(self.http.get(url).get_data(as_text=True))
+        match = CSRF.search(self.get(url).get_data(as_text=True))
         assert match, f"no CSRF token on {url}"
         return match.group(1)
 
     def post_form(self, url, data, page=None, **kwargs):
         """POST `data` to `url` with the CSRF token from `page` (default: `url`)."""
-        return self.http.post(url, data={"csrf_token": self.token(page or url), **data}, **kwargs)
+        token = self.token(page or url)
+        return self.post(url, data={"csrf_token": token, **data}, **kwargs)
 
     def login(self, username, secret):
         return self.post_form("/login", {"username": username, "secret": secret})
 
 
 @pytest.fixture
-def client(app):
+def client(app, ctx):
     """A browser that prefers English (tests of other languages say so explicitly)."""
     flask_client = app.test_client()
     flask_client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
