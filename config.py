@@ -98,7 +98,8 @@ class ProductionConfig(Config):
         if len(key) < 32 or key in {"change-me", "dev", "secret"}:
             raise RuntimeError(
                 "SECRET_KEY must be set to a random value of at least 32 characters in "
-                "production. Make one with: python -c 'import secrets; print(secrets.token_hex(32))'"
+                "production. Make one with:\n"
+                "  python -c 'import secrets; print(secrets.token_hex(32))'"
             )
         app.config["SECRET_KEY"] = key
 

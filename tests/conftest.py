@@ -4,7 +4,6 @@ is set), emptied after every test; factories; a client that signs in and posts f
 import os
 import re
 import uuid
-
 from pathlib import Path
 
 import pytest

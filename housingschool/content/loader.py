@@ -19,9 +19,9 @@ from housingschool.content.catalogue import (
     Question,
     QuestionText,
 )
+from housingschool.content.questions import QUESTION_TYPES
 from housingschool.content.render import render_markdown
 from housingschool.i18n import BY_CODE
-from housingschool.content.questions import QUESTION_TYPES
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 STATUSES = ("draft", "reviewed")

@@ -14,7 +14,9 @@ class SingleChoice:
 
     def check_key(self, correct: frozenset[str], option_count: int) -> str | None:
         """Why this answer key is invalid, or None."""
-        return None if len(correct) == 1 else "a single-choice question needs exactly 1 correct option"
+        if len(correct) != 1:
+            return "a single-choice question needs exactly 1 correct option"
+        return None
 
     def is_right(self, correct: frozenset[str], chosen: frozenset[str]) -> bool:
         """Whether the chosen options answer the question."""

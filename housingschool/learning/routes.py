@@ -2,12 +2,20 @@
 
 import uuid
 
-from flask import (Blueprint, abort, current_app, redirect, render_template, request,
-                   send_from_directory, url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_login import current_user
 
-from housingschool.content.questions import QUESTION_TYPES
 from housingschool.auth import is_participant, role_required
+from housingschool.content.questions import QUESTION_TYPES
 from housingschool.extensions import db
 from housingschool.i18n import current_language
 from housingschool.learning import services

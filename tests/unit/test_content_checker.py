@@ -133,7 +133,8 @@ def test_broken_picture_link_and_missing_alt_text(course):
     problems = report(course)
     assert f"courses/home/en/keys.md:{line}: picture 'img/nothing.svg' needs alt text: " \
            "![what it shows]" in problems
-    assert any(p.startswith(f"courses/home/en/keys.md:{line}: broken picture link") for p in problems)
+    broken = f"courses/home/en/keys.md:{line}: broken picture link"
+    assert any(p.startswith(broken) for p in problems)
 
 
 def test_picture_from_another_site_is_refused(course):
@@ -174,7 +175,8 @@ def test_check_command_exits_non_zero_and_names_the_file(course):
     run = subprocess.run([sys.executable, "-m", "flask", "courses", "check", "--path", str(course)],
                          capture_output=True, text=True, check=False)
     assert run.returncode == 1
-    assert "courses/home/en/keys.quiz.toml:1: missing translation: quiz file is missing" in run.stderr
+    expected = "courses/home/en/keys.quiz.toml:1: missing translation: quiz file is missing"
+    assert expected in run.stderr
 
 
 def test_check_command_passes_on_the_real_content():
