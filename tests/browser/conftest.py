@@ -1,0 +1,86 @@
+"""Browser tests: the real site in headless Chromium (the system package), at a phone viewport.
+
+Playwright drives Debian's /usr/bin/chromium; it never downloads a browser of its own. Without
+Chromium the tests are skipped on a laptop, but fail in CI (CI=true).
+"""
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "screenshots"
+PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2,
+         "is_mobile": True, "has_touch": True}
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or (
+        "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = chromium_path()
+    if executable is None:
+        message = "Chromium is not installed (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message + ": in CI a missing browser is a failure", pytrace=False)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, args=["--disable-quic", "--disable-gpu"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The app served on a free local port from a thread."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+class Phone:
+    """A page on a phone-sized screen that saves a numbered screenshot of each step."""
+
+    def __init__(self, page, folder: Path, base_url: str):
+        self.page, self.folder, self.base_url, self.step = page, folder, base_url, 0
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("*.png"):
+            old.unlink()
+
+    def goto(self, path: str):
+        self.page.goto(self.base_url + path)
+
+    def snap(self, name: str) -> None:
+        """Screenshot this step, and check the page fits the phone and is easy to tap."""
+        self.step += 1
+        self.page.screenshot(path=self.folder / f"{self.step:02d}-{name}.png", full_page=True)
+        width = self.page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, f"{name}: page is {width}px wide, wider than the phone"
+        small = self.page.evaluate("""() => [...document.querySelectorAll(
+            '.button, .nav-link, .tile, .option, .lesson-link, .input, .brand, summary')]
+            .filter(e => e.offsetParent !== null)
+            .map(e => [e.textContent.trim().slice(0, 30), e.getBoundingClientRect()])
+            .filter(([, r]) => r.height < 44 || r.width < 44)
+            .map(([t, r]) => `${t} (${Math.round(r.width)}x${Math.round(r.height)})`)""")
+        assert not small, f"{name}: tap targets under 44px: {small}"
+
+
+@pytest.fixture
+def phone(browser, live_server, request):
+    def open_phone(javascript: bool = True, locale: str = "en-US") -> Phone:
+        context = browser.new_context(**PHONE, java_script_enabled=javascript, locale=locale)
+        request.addfinalizer(context.close)
+        return Phone(context.new_page(), ARTIFACTS / request.node.name, live_server)
+
+    return open_phone
