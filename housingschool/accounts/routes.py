@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from housingschool.accounts import services
+from housingschool.accounts.models import utcnow
 from housingschool.accounts.forms import JoinCodeForm, LoginForm, RegisterForm
 from housingschool.extensions import db, limiter
 from housingschool.i18n import current_language
@@ -67,6 +68,7 @@ def login():
 def _start_session(user) -> None:
     """Sign the user in, keeping the language they chose before signing in."""
     login_user(user)
+    user.last_seen_at = utcnow()
     if session.get("lang"):
         user.language = session["lang"]
     elif user.language:

@@ -43,9 +43,10 @@ def _user_id() -> int | None:
 
 @bp.get("/")
 def home():
-    """Home: the modules as big tiles, with the participant's progress."""
-    return render_template("learning/home.html",
-                           progress=services.progress(_user_id(), catalogue()))
+    """Home: the modules as big tiles, with the participant's progress and next step."""
+    progress = services.progress(_user_id(), catalogue())
+    return render_template("learning/home.html", progress=progress,
+                           next_step=services.next_step(progress) if _user_id() else None)
 
 
 @bp.get("/modules/<slug>")

@@ -101,6 +101,11 @@ class ModuleStatus:
         return max(s.completed_at for s in self.lessons) if self.done else None
 
 
+def next_step(statuses: dict[str, ModuleStatus]) -> LessonStatus | None:
+    """The first lesson, in course order, that is not done yet."""
+    return next((s for m in statuses.values() for s in m.lessons if not s.done), None)
+
+
 def progress(user_id: int | None, catalogue: Catalogue) -> dict[str, ModuleStatus]:
     """Every module's status for one participant (all "not started" for a visitor): 2 queries."""
     attempts, opened = {}, set()

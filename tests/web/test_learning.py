@@ -171,3 +171,14 @@ def test_progress_shows_modules_lessons_scores_and_dates(as_participant, app):
 def test_progress_page_needs_a_participant(client):
     response = client.get("/progress")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_home_shows_the_next_lesson_to_take(as_participant, app):
+    catalogue = app.extensions["catalogue"]
+    first = catalogue.modules[0].lessons[0]
+    page = as_participant.get("/").get_data(as_text=True)
+    assert "Your next lesson" in page and first.texts["en"].title in page and ">Start<" in page
+    submit(as_participant, app)
+    second = catalogue.modules[1].lessons[0]
+    page = as_participant.get("/").get_data(as_text=True)
+    assert second.texts["en"].title in page.split("Your next lesson")[1].split("Topics")[0]
