@@ -70,7 +70,7 @@ def healthz():
 @bp.get("/language")
 def choose_language():
     """The language picker: every language in its own script."""
-    target = _safe_next(request.args.get("next"))
+    target = safe_next(request.args.get("next"))
     links = [(lang, with_language(target, lang.code)) for lang in i18n.LANGUAGES]
     return render_template("language.html", links=links)
 
@@ -82,7 +82,7 @@ def with_language(target: str, code: str) -> str:
     return urlunsplit(("", "", parts.path, urlencode(query), ""))
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only follow links back into this site."""
     if target and target.startswith("/") and not target.startswith("//"):
         return target
@@ -95,6 +95,8 @@ ERROR_TEXTS = {
     403: (_l("This page is not for your account"),
           _l("You are signed in, but this page belongs to someone else's role or group.")),
     404: (_l("We could not find this page"),
+          _l("The link may be old or mistyped. Start again from the home page.")),
+    405: (_l("We could not find this page"),
           _l("The link may be old or mistyped. Start again from the home page.")),
     429: (_l("Too many tries"),
           _l("For your safety we paused sign-in for a few minutes. Wait 15 minutes and try "

@@ -183,8 +183,3 @@ def as_participant(client, factory):
     response = client.login("amina", "482915")
     assert response.status_code == 302
     return client
-
-
-def attempt_form(html: str) -> dict:
-    """The hidden attempt id a lesson page's quiz form carries."""
-    return {"attempt_id": re.search(r'name="attempt_id" value="([^"]+)"', html).group(1)}

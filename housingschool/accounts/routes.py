@@ -15,11 +15,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from housingschool.accounts import services
-from housingschool.accounts.models import utcnow
 from housingschool.accounts.forms import JoinCodeForm, LoginForm, RegisterForm
+from housingschool.accounts.models import utcnow
 from housingschool.extensions import db, limiter
 from housingschool.i18n import current_language
-from housingschool.web import _safe_next
+from housingschool.web import safe_next
 
 bp = Blueprint("accounts", __name__)
 
@@ -58,7 +58,7 @@ def login():
         user = services.authenticate(form.username.data, form.secret.data)
         if user:
             _start_session(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
         form.secret.errors.append(_("The username or the password/PIN is not right. "
                                     "Check them and try again."))
         return render_template("accounts/login.html", form=form), 401

@@ -116,10 +116,9 @@ def attempt(module_slug: str, lesson_slug: str, attempt_id: str):
     if saved is None or (saved.module_slug, saved.lesson_slug) != (module.slug, lesson.slug):
         abort(404)
     result = services.grade_answers(module, lesson, saved.answers)
-    status = services.progress(current_user.id, catalogue())[module.slug]
     return render_template("learning/result.html", module=module, lesson=lesson,
                            text=lesson.text(current_language()), result=result, saved=True,
-                           attempt=saved, status=status)
+                           attempt=saved)
 
 
 @bp.get("/progress")

@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from werkzeug.serving import make_server
 
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "screenshots"
@@ -52,8 +53,9 @@ def live_server(app):
 class Phone:
     """A page on a phone-sized screen that saves a numbered screenshot of each step."""
 
-    def __init__(self, page, folder: Path, base_url: str):
+    def __init__(self, page, folder: Path, base_url: str, javascript: bool):
         self.page, self.folder, self.base_url, self.step = page, folder, base_url, 0
+        self.javascript = javascript
         folder.mkdir(parents=True, exist_ok=True)
         for old in folder.glob("*.png"):
             old.unlink()
@@ -62,7 +64,7 @@ class Phone:
         self.page.goto(self.base_url + path)
 
     def snap(self, name: str) -> None:
-        """Screenshot this step, and check the page fits the phone and is easy to tap."""
+        """Screenshot this step; check it fits the phone, is easy to tap and passes axe-core."""
         self.step += 1
         self.page.screenshot(path=self.folder / f"{self.step:02d}-{name}.png", full_page=True)
         width = self.page.evaluate("document.documentElement.scrollWidth")
@@ -74,13 +76,30 @@ class Phone:
             .filter(([, r]) => r.height < 44 || r.width < 44)
             .map(([t, r]) => `${t} (${Math.round(r.width)}x${Math.round(r.height)})`)""")
         assert not small, f"{name}: tap targets under 44px: {small}"
+        result = self.accessibility_check()
+        assert result.violations_count == 0, f"{name}: {result.generate_report()}"
+
+    def accessibility_check(self):
+        """axe-core on this page. axe is JavaScript: with JavaScript off, it checks the same
+        URL in a second page that shares this one's cookies (the HTML is server-rendered)."""
+        if self.javascript:
+            return Axe().run(self.page)
+        browser = self.page.context.browser
+        context = browser.new_context(**PHONE, storage_state=self.page.context.storage_state())
+        try:
+            page = context.new_page()
+            page.goto(self.page.url)
+            return Axe().run(page)
+        finally:
+            context.close()
 
 
 @pytest.fixture
 def phone(browser, live_server, request):
     def open_phone(javascript: bool = True, locale: str = "en-US") -> Phone:
         context = browser.new_context(**PHONE, java_script_enabled=javascript, locale=locale)
+        context.set_default_timeout(15_000)
         request.addfinalizer(context.close)
-        return Phone(context.new_page(), ARTIFACTS / request.node.name, live_server)
+        return Phone(context.new_page(), ARTIFACTS / request.node.name, live_server, javascript)
 
     return open_phone

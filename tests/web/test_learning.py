@@ -3,12 +3,16 @@
 import re
 
 import sqlalchemy as sa
-from conftest import attempt_form
 
 from housingschool.extensions import db
 from housingschool.learning.models import LessonProgress, QuizAttempt
 
 LESSON = "/modules/tenancy-rights/deposit-and-rent"
+
+
+def attempt_form(html: str) -> dict:
+    """The hidden attempt id a lesson page's quiz form carries."""
+    return {"attempt_id": re.search(r'name="attempt_id" value="([^"]+)"', html).group(1)}
 
 
 def lesson_of(app, url=LESSON):
