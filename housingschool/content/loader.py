@@ -20,18 +20,13 @@ from housingschool.content.catalogue import (
     QuestionText,
 )
 from housingschool.content.questions import QUESTION_TYPES
-from housingschool.content.render import render_markdown
+from housingschool.content.render import markdown_problems, render_markdown
 from housingschool.i18n import BY_CODE
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 STATUSES = ("draft", "reviewed")
 LESSON_KEYS = {"title", "summary", "status", "sources"}
-PICTURE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
-# Raw HTML in Markdown: a tag or comment, but not an autolink like <https://lovdata.no>.
-RAW_HTML = re.compile(r"<(?!(?:https?|mailto|tel):)\s*(?:[A-Za-z!/?])")
-CODE_SPAN = re.compile(r"`[^`]*`")
 TOML_LINE = re.compile(r"at line (\d+)")
-PICTURE_TYPES = {".svg", ".png", ".jpg", ".jpeg", ".webp"}
 
 
 @dataclass(frozen=True)
@@ -317,28 +312,11 @@ class _Reader:
                           meta["status"], tuple(sources), quiz)
 
     def check_markdown(self, path: Path, folder: Path, body: str, first_line: int) -> bool:
-        """Raw HTML and pictures: every picture has alt text and exists in the module's img/."""
-        ok, fenced = True, False
-        for number, line in enumerate(body.splitlines(), start=first_line):
-            if line.lstrip().startswith(("```", "~~~")):
-                fenced = not fenced
-            if fenced or line.startswith("    "):
-                continue
-            prose = CODE_SPAN.sub("", line)
-            if RAW_HTML.search(prose):
-                self.problem(path, number, "raw HTML is not allowed in lessons; use Markdown")
-                ok = False
-            for alt, src in PICTURE.findall(prose):
-                if not alt.strip():
-                    self.problem(path, number, f"picture {src!r} needs alt text: ![what it shows]")
-                    ok = False
-                target = (folder / src).resolve()
-                if (not src.startswith("img/") or folder.resolve() not in target.parents
-                        or target.suffix.lower() not in PICTURE_TYPES or not target.is_file()):
-                    self.problem(path, number, f"broken picture link {src!r}: pictures must be "
-                                 f"files in {folder.name}/img/")
-                    ok = False
-        return ok
+        """Note raw HTML and bad pictures in a lesson body; True if there were none."""
+        problems = markdown_problems(body, first_line, folder)
+        for line, message in problems:
+            self.problem(path, line, message)
+        return not problems
 
     def read_quiz(self, path: Path, questions, declared: set) -> dict[str, QuestionText] | None:
         data = self.toml(path) if path.exists() else None

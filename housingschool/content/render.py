@@ -1,9 +1,17 @@
 """Markdown to safe HTML, done once per lesson when the catalogue loads."""
 
+import re
+from pathlib import Path
+
 import markdown
 import nh3
 
 MEDIA_PREFIX = "/course-media"
+PICTURE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
+PICTURE_TYPES = {".svg", ".png", ".jpg", ".jpeg", ".webp"}
+# Raw HTML in Markdown: a tag or comment, but not an autolink like <https://lovdata.no>.
+RAW_HTML = re.compile(r"<(?!(?:https?|mailto|tel):)\s*(?:[A-Za-z!/?])")
+CODE_SPAN = re.compile(r"`[^`]*`")
 
 ALLOWED_TAGS = {
     "p", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "a", "img", "blockquote",
@@ -46,3 +54,26 @@ def render_markdown(source: str, module_slug: str) -> str:
         link_rel="noopener noreferrer",
         set_tag_attribute_values={"img": {"loading": "lazy", "decoding": "async"}},
     )
+
+
+def markdown_problems(body: str, first_line: int, folder: Path) -> list[tuple[int, str]]:
+    """(line, message) for raw HTML, pictures without alt text, and pictures that are not
+    files in the module's img/ folder. Code blocks and code spans are not checked."""
+    problems, fenced = [], False
+    for number, line in enumerate(body.splitlines(), start=first_line):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        if fenced or line.startswith("    "):
+            continue
+        prose = CODE_SPAN.sub("", line)
+        if RAW_HTML.search(prose):
+            problems.append((number, "raw HTML is not allowed in lessons; use Markdown"))
+        for alt, src in PICTURE.findall(prose):
+            if not alt.strip():
+                problems.append((number, f"picture {src!r} needs alt text: ![what it shows]"))
+            target = (folder / src).resolve()
+            if (not src.startswith("img/") or folder.resolve() not in target.parents
+                    or target.suffix.lower() not in PICTURE_TYPES or not target.is_file()):
+                problems.append((number, f"broken picture link {src!r}: pictures must be files "
+                                 f"in {folder.name}/img/"))
+    return problems
