@@ -70,6 +70,13 @@ def app(database_url):
         db.engine.dispose()
 
 
+@pytest.fixture
+def fixture_site(database_url):
+    """The site serving the small fixture course in tests/fixtures (nb and en only)."""
+    return create_app("testing", COURSES_DIR=Path(__file__).parent / "fixtures" / "course",
+                      SQLALCHEMY_DATABASE_URI=database_url)
+
+
 @pytest.fixture(autouse=True)
 def _clean(request):
     """Every test starts with empty tables and fresh rate limits."""
@@ -173,6 +180,12 @@ def client(app, ctx):
     flask_client = app.test_client()
     flask_client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     return Client(flask_client)
+
+
+@pytest.fixture
+def client_for():
+    """A Client for another app (e.g. fixture_site) or a second browser on the same app."""
+    return lambda app: Client(app.test_client())
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ class QuestionText:
 
     prompt: str
     options: Mapping[str, OptionText]
+    image_alt: str | None = None
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Question:
     type: str
     options: tuple[str, ...]
     correct: frozenset[str]
+    image: str | None = None  # path relative to the module folder, e.g. img/banana-peel.svg
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,15 @@ class LessonText:
     status: str
     sources: tuple[str, ...]
     questions: Mapping[str, QuestionText]
+    key_points: tuple[str, ...] = ()
+    glossary: tuple[tuple[str, str], ...] = ()  # (Norwegian term, explanation in this language)
+    words: int = 0
+    sentences: int = 0
+
+    @property
+    def minutes(self) -> int:
+        """Reading time for a learner, at about 100 words a minute."""
+        return max(1, round(self.words / 100))
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from housingschool.content.coverage import format_report
 from housingschool.content.loader import format_problems, read_catalogue
 
 courses = AppGroup("courses", help="Check the course content in courses/.")
@@ -25,4 +26,5 @@ def check(path: Path | None) -> None:
         click.echo(format_problems(problems, path), err=True)
         sys.exit(1)
     lessons = sum(len(m.lessons) for m in catalogue.modules)
-    click.echo(f"Course content OK: {len(catalogue.modules)} modules, {lessons} lessons.")
+    click.echo(f"Course content OK: {len(catalogue.modules)} modules, {lessons} lessons.\n")
+    click.echo(format_report(catalogue))

@@ -20,12 +20,19 @@ from housingschool.content.catalogue import (
     QuestionText,
 )
 from housingschool.content.questions import QUESTION_TYPES
-from housingschool.content.render import markdown_problems, render_markdown
+from housingschool.content.render import (
+    PICTURE,
+    is_module_picture,
+    markdown_problems,
+    render_markdown,
+    text_statistics,
+)
 from housingschool.i18n import BY_CODE
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 STATUSES = ("draft", "reviewed")
-LESSON_KEYS = {"title", "summary", "status", "sources"}
+LESSON_KEYS = {"title", "summary", "status", "sources", "key_points", "glossary"}
+KEY_POINTS = 3
 TOML_LINE = re.compile(r"at line (\d+)")
 
 
@@ -96,6 +103,7 @@ class _Reader:
         # Question ids module.toml names, valid or not: a quiz file naming an invalid question
         # is not reported again (the module.toml problem says it all).
         self.declared: dict[tuple[str, str], set] = {}
+        self.terms: dict[tuple[str, str], tuple[str, ...]] = {}
 
     def problem(self, path: Path, line: int, message: str) -> None:
         self.problems.append(Problem(path, line, message))
@@ -186,7 +194,7 @@ class _Reader:
                       {k: v for k, v in module_texts.items() if v}, self.default)
 
     def read_lessons(self, path: Path, text: str, lessons) -> dict[str, tuple[Question, ...]]:
-        """The lessons' slugs and answer keys, in order."""
+        """The lessons' slugs and answer keys, in order (glossary terms go to self.terms)."""
         if not isinstance(lessons, list) or not lessons:
             self.problem(path, line_of(text, "lessons"), "a module needs at least one [[lessons]]")
             return {}
@@ -201,6 +209,13 @@ class _Reader:
                 self.problem(path, line, f"lesson {slug!r} is listed twice")
                 continue
             result[slug] = self.read_questions(path, text, slug, lesson.get("questions"))
+            terms = lesson.get("glossary")
+            if (not isinstance(terms, list) or not terms or len(set(terms)) != len(terms)
+                    or not all(isinstance(t, str) and t.strip() for t in terms)):
+                self.problem(path, line, f"lesson {slug!r} needs a 'glossary' list of the "
+                             "different Norwegian words it teaches")
+                terms = []
+            self.terms[(path.parent.name, slug)] = tuple(terms)
         return result
 
     def read_questions(self, path: Path, text: str, lesson: str, questions) -> tuple:
@@ -231,10 +246,15 @@ class _Reader:
                              f"not exist: {', '.join(unknown)}")
             else:
                 mistake = QUESTION_TYPES[qtype].check_key(frozenset(correct), len(options))
+                image = question.get("image")
+                if not mistake and QUESTION_TYPES[qtype].needs_image and not image:
+                    mistake = f"a {qtype} question needs an 'image'"
+                if not mistake and image is not None and not is_module_picture(path.parent, image):
+                    mistake = f"broken picture link {image!r}: pictures must be files in img/"
                 if mistake:
                     self.problem(path, line, f"question {qid!r}: {mistake}")
                 else:
-                    result.append(Question(qid, qtype, tuple(options), frozenset(correct)))
+                    result.append(Question(qid, qtype, tuple(options), frozenset(correct), image))
         self.declared[(path.parent.name, lesson)] = {
             q.get("id") for q in questions if isinstance(q, dict)}
         return tuple(result)
@@ -274,7 +294,7 @@ class _Reader:
         for key in sorted(meta.keys() - allowed):
             self.problem(path, line_of(text, rf"^{re.escape(key)}\s*="),
                          f"bad front matter: unknown key {key!r}")
-        for key in sorted((required & meta.keys()) - {"sources"}):
+        for key in sorted(required & meta.keys() & {"title", "summary", "status"}):
             if not isinstance(meta[key], str) or not meta[key].strip():
                 self.problem(path, line_of(text, rf"^{key}\s*="),
                              f"bad front matter: {key!r} must be a non-empty text")
@@ -306,10 +326,48 @@ class _Reader:
                          "bad front matter: 'sources' must list the rules the lesson is based on")
             ok = False
         ok = self.check_markdown(md_path, folder, body, body_line) and ok
-        if not ok or quiz is None:
+        if not PICTURE.search(body):
+            self.problem(md_path, body_line,
+                         "a lesson needs at least one picture: ![alt](img/x.svg)")
+            ok = False
+        key_points = self.read_key_points(md_path, meta["key_points"])
+        terms = self.terms.get((folder.name, slug), ())
+        glossary = self.read_glossary(md_path, meta["glossary"], terms)
+        if not ok or quiz is None or key_points is None or glossary is None:
             return None
+        words, sentences = text_statistics(body)
         return LessonText(meta["title"], meta["summary"], render_markdown(body, folder.name),
-                          meta["status"], tuple(sources), quiz)
+                          meta["status"], tuple(sources), quiz, key_points, glossary, words,
+                          sentences)
+
+    def read_key_points(self, path: Path, points) -> tuple[str, ...] | None:
+        if (not isinstance(points, list) or len(points) != KEY_POINTS
+                or not all(isinstance(p, str) and p.strip() for p in points)):
+            self.problem(path, line_of(path.read_text("utf-8"), "^key_points"),
+                         f"bad front matter: 'key_points' must list exactly {KEY_POINTS} texts")
+            return None
+        return tuple(points)
+
+    def read_glossary(self, path: Path, glossary, terms) -> tuple | None:
+        """Each Norwegian term module.toml lists for the lesson, with this language's words."""
+        text = path.read_text("utf-8")
+        if not isinstance(glossary, dict):
+            self.problem(path, line_of(text, "^glossary"), "bad front matter: 'glossary' must be "
+                         "a table: [glossary] with one line per Norwegian term")
+            return None
+        ok = True
+        for term in glossary.keys() - set(terms):
+            self.problem(path, line_of(text, rf"^\"?{re.escape(term)}\"?\s*="),
+                         f"glossary term {term!r} is not in module.toml (it has: "
+                         f"{', '.join(terms) or 'none'})")
+            ok = False
+        for term in terms:
+            explanation = glossary.get(term)
+            if not isinstance(explanation, str) or not explanation.strip():
+                self.problem(path, line_of(text, r"^\[glossary\]"),
+                             f"missing translation: glossary term {term!r} has no explanation")
+                ok = False
+        return tuple((term, glossary[term]) for term in terms) if ok else None
 
     def check_markdown(self, path: Path, folder: Path, body: str, first_line: int) -> bool:
         """Note raw HTML and bad pictures in a lesson body; True if there were none."""
@@ -371,6 +429,11 @@ class _Reader:
                     ok = False
                     continue
                 texts[oid] = OptionText(option["text"], option["explain"])
+            image_alt = entry.get("image_alt")
+            if question.image and not (isinstance(image_alt, str) and image_alt.strip()):
+                self.problem(path, qline, f"missing translation: question {qid!r} needs "
+                             "'image_alt', the words for its picture")
+                ok = False
             if ok:
-                result[qid] = QuestionText(prompt, texts)
+                result[qid] = QuestionText(prompt, texts, image_alt)
         return result if ok else None

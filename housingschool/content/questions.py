@@ -11,6 +11,7 @@ class SingleChoice:
     """Exactly one option is right; the participant picks one."""
 
     input_type: str = "radio"
+    needs_image: bool = False
 
     def check_key(self, correct: frozenset[str], option_count: int) -> str | None:
         """Why this answer key is invalid, or None."""
@@ -28,6 +29,7 @@ class MultipleChoice:
     """One or more options are right; the participant must pick all of them and no others."""
 
     input_type: str = "checkbox"
+    needs_image: bool = False
 
     def check_key(self, correct: frozenset[str], option_count: int) -> str | None:
         """Why this answer key is invalid, or None."""
@@ -38,7 +40,15 @@ class MultipleChoice:
         return chosen == correct
 
 
-QUESTION_TYPES = {"single": SingleChoice(), "multiple": MultipleChoice()}
+@dataclass(frozen=True)
+class PictureChoice(SingleChoice):
+    """A single-choice question about a picture ("Which bin does this go in?")."""
+
+    needs_image: bool = True
+
+
+QUESTION_TYPES = {"single": SingleChoice(), "multiple": MultipleChoice(),
+                  "picture": PictureChoice()}
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,15 @@ def render_markdown(source: str, module_slug: str) -> str:
     )
 
 
+def is_module_picture(folder: Path, src) -> bool:
+    """Whether `src` names a picture file inside the module folder's img/."""
+    if not isinstance(src, str) or not src.startswith("img/"):
+        return False
+    target = (folder / src).resolve()
+    return (folder.resolve() in target.parents and target.is_file()
+            and target.suffix.lower() in PICTURE_TYPES)
+
+
 def markdown_problems(body: str, first_line: int, folder: Path) -> list[tuple[int, str]]:
     """(line, message) for raw HTML, pictures without alt text, and pictures that are not
     files in the module's img/ folder. Code blocks and code spans are not checked."""
@@ -71,9 +80,28 @@ def markdown_problems(body: str, first_line: int, folder: Path) -> list[tuple[in
         for alt, src in PICTURE.findall(prose):
             if not alt.strip():
                 problems.append((number, f"picture {src!r} needs alt text: ![what it shows]"))
-            target = (folder / src).resolve()
-            if (not src.startswith("img/") or folder.resolve() not in target.parents
-                    or target.suffix.lower() not in PICTURE_TYPES or not target.is_file()):
+            if not is_module_picture(folder, src):
                 problems.append((number, f"broken picture link {src!r}: pictures must be files "
                                  f"in {folder.name}/img/"))
     return problems
+
+
+SENTENCE_END = re.compile(r"[.!?;:։።፧؟]+(?:\s|$)")
+MARKUP = re.compile(r"!\[[^\]]*\]\([^)]*\)|\]\([^)]*\)|[#*_>`\[\]|]")
+
+
+def text_statistics(body: str) -> tuple[int, int]:
+    """(words, sentences) in a lesson body, for reading time and sentence length.
+
+    A heading or list item without a full stop counts as one sentence, as a reader takes it.
+    """
+    words = sentences = 0
+    for line in body.splitlines():
+        line = MARKUP.sub(" ", line)
+        line = re.sub(r"^\s*(?:[-+]|\d+\.)\s+", "", line)
+        for part in SENTENCE_END.split(line):
+            count = len([w for w in part.split() if any(c.isalnum() for c in w)])
+            if count:
+                words += count
+                sentences += 1
+    return words, sentences

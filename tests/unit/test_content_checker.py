@@ -1,5 +1,6 @@
 """The content checker: real content passes; every kind of broken file is named with its line."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -184,3 +185,53 @@ def test_check_command_passes_on_the_real_content():
                          capture_output=True, text=True, check=False, cwd=REAL.parent)
     assert run.returncode == 0, run.stderr
     assert "Course content OK: 5 modules" in run.stdout
+
+
+def test_key_points_must_be_exactly_three(course):
+    edit(course / "home" / "en" / "keys.md", '"Point three en."', "")
+    edit(course / "home" / "en" / "keys.md", '"Point two en.", ]', '"Point two en."]')
+    assert any("courses/home/en/keys.md:6: bad front matter: 'key_points' must list exactly 3"
+               in p for p in report(course))
+
+
+def test_glossary_must_explain_every_term_and_only_those(course):
+    edit(course / "home" / "en" / "keys.md", 'utleier = "Landlord en.', 'leietaker = "Tenant en.')
+    problems = report(course)
+    assert any(p.startswith("courses/home/en/keys.md:") and "glossary term 'leietaker' is not "
+               "in module.toml" in p for p in problems), problems
+    assert any("missing translation: glossary term 'utleier' has no explanation" in p
+               for p in problems), problems
+
+
+def test_a_lesson_needs_a_glossary_in_module_toml(course):
+    edit(course / "home" / "module.toml", 'glossary = ["nøkkel", "utleier"]\n', "")
+    assert any("lesson 'keys' needs a 'glossary' list" in p for p in report(course))
+
+
+def test_picture_question_needs_an_image_and_alt_text_in_every_language(course):
+    edit(course / "home" / "nb" / "keys.quiz.toml", 'image_alt = "An old key nb"\n', "")
+    assert any("courses/home/nb/keys.quiz.toml:" in p and "question 'which-bin' needs "
+               "'image_alt'" in p for p in report(course))
+    edit(course / "home" / "module.toml", 'image = "img/key.svg"\n', "")
+    assert any("question 'which-bin': a picture question needs an 'image'" in p
+               for p in report(course))
+
+
+def test_question_picture_must_exist(course):
+    edit(course / "home" / "module.toml", 'image = "img/key.svg"', 'image = "img/nope.svg"')
+    assert any("question 'which-bin': broken picture link 'img/nope.svg'" in p
+               for p in report(course))
+
+
+def test_every_lesson_needs_a_picture(course):
+    edit(course / "home" / "nb" / "keys.md", "![A key](img/key.svg)", "A key.")
+    assert any("courses/home/nb/keys.md:" in p and "needs at least one picture" in p
+               for p in report(course))
+
+
+def test_check_prints_coverage_and_sentence_length(course):
+    run = subprocess.run([sys.executable, "-m", "flask", "courses", "check", "--path", str(course)],
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    assert re.search(r"^home\s+complete\s+complete\s+missing", run.stdout, re.MULTILINE)
+    assert re.search(r"^\s+nb\s+1/1 lessons\s+\d+\.\d words/sentence", run.stdout, re.MULTILINE)

@@ -141,10 +141,10 @@ def test_visitor_can_try_a_quiz_but_nothing_is_saved(client, app):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(QuizAttempt)) == 0
 
 
-def test_attempts_are_private_to_their_participant(as_participant, app, client, factory):
+def test_attempts_are_private_to_their_participant(as_participant, app, factory, client_for):
     response = submit(as_participant, app)
     location = response.headers["Location"]
-    other = type(as_participant)(app.test_client())
+    other = client_for(app)
     factory.user("yonas", secret="739146")
     other.login("yonas", "739146")
     assert other.get(location).status_code == 404

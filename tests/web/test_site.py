@@ -90,12 +90,6 @@ def test_language_picker_shows_each_language_in_its_own_script(client):
         "/language?next=https://evil.example").get_data(as_text=True)
 
 
-@pytest.fixture
-def fixture_site(database_url):
-    """The site serving the small fixture course, which has no Ukrainian or Arabic text."""
-    return create_app("testing", COURSES_DIR=FIXTURE, SQLALCHEMY_DATABASE_URI=database_url)
-
-
 def test_missing_translation_falls_back_to_bokmal_with_a_notice(fixture_site):
     client = fixture_site.test_client()
     page = client.get("/modules/home/keys?lang=uk").get_data(as_text=True)
