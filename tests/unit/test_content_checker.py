@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from housingschool.content.coverage import coverage
 from housingschool.content.loader import ContentError, load_catalogue, read_catalogue
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "course"
@@ -34,15 +35,26 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
-def test_real_course_content_is_valid():
+def test_real_course_has_seven_modules_of_three_to_five_lessons():
     catalogue = load_catalogue(REAL)
     slugs = [m.slug for m in catalogue.modules]
-    assert slugs == ["tenancy-rights", "cleaning", "waste", "neighbours", "budgeting"]
+    assert slugs == ["tenancy-rights", "cleaning", "waste", "neighbours", "budgeting",
+                     "finding-a-home", "fire-safety"]
     for module in catalogue.modules:
-        assert module.lessons, module.slug
+        assert 3 <= len(module.lessons) <= 5, module.slug
         for lesson in module.lessons:
-            assert {"nb", "en"} <= set(lesson.texts), lesson.key
-            assert len(lesson.questions) >= 4, lesson.key
+            assert 4 <= len(lesson.questions) <= 6, lesson.key
+            assert len(lesson.texts["nb"].key_points) == 3, lesson.key
+            assert lesson.texts["nb"].words <= 500, f"{lesson.key} takes over 5 minutes"
+    waste = catalogue.module("waste")
+    assert sum(q.type == "picture" for lesson in waste.lessons for q in lesson.questions) >= 4
+
+
+def test_coverage_table_is_complete_for_every_module_and_language():
+    table = coverage(load_catalogue(REAL))
+    for module, row in table.items():
+        assert row["nb"] == row["en"] == "complete", module
+        assert all(state in ("complete", "draft") for state in row.values()), (module, row)
 
 
 def test_fixture_course_is_valid(course):
@@ -184,7 +196,8 @@ def test_check_command_passes_on_the_real_content():
     run = subprocess.run([sys.executable, "-m", "flask", "courses", "check"],
                          capture_output=True, text=True, check=False, cwd=REAL.parent)
     assert run.returncode == 0, run.stderr
-    assert "Course content OK: 5 modules" in run.stdout
+    assert "Course content OK: 7 modules" in run.stdout
+    assert "missing" not in run.stdout.split("Coverage")[1]
 
 
 def test_key_points_must_be_exactly_three(course):
