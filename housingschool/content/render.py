@@ -93,10 +93,13 @@ MARKUP = re.compile(r"!\[[^\]]*\]\([^)]*\)|\]\([^)]*\)|[#*_>`\[\]|]")
 def text_statistics(body: str) -> tuple[int, int]:
     """(words, sentences) in a lesson body, for reading time and sentence length.
 
-    A heading or list item without a full stop counts as one sentence, as a reader takes it.
+    Headings are titles, not sentences, and are left out; a list item without a full stop
+    counts as one sentence, as a reader takes it.
     """
     words = sentences = 0
     for line in body.splitlines():
+        if line.lstrip().startswith("#"):
+            continue
         line = MARKUP.sub(" ", line)
         line = re.sub(r"^\s*(?:[-+]|\d+\.)\s+", "", line)
         for part in SENTENCE_END.split(line):
