@@ -84,7 +84,8 @@ def test_participant_passes_a_quiz_and_sees_each_explanation(as_participant, app
     response = submit(as_participant, app, wrong_questions=1)
     assert response.status_code == 303
     result = as_participant.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Your result: 80 %" in result
+    count = len(lesson.questions)
+    assert f"Your result: {round(100 * (count - 1) / count)} %" in result
     assert "You have completed this lesson" in result
     text = lesson.texts["en"]
     first = lesson.questions[0]
@@ -96,13 +97,15 @@ def test_participant_passes_a_quiz_and_sees_each_explanation(as_participant, app
 
 
 def test_failed_quiz_encourages_a_retry_and_best_attempt_counts(as_participant, app):
+    module, _ = lesson_of(app)
+    total = len(module.lessons)
     submit(as_participant, app, right=False)
     page = as_participant.get("/progress").get_data(as_text=True)
-    assert "0 of 1 lessons done" in page
+    assert f"0 of {total} lessons done" in page
     submit(as_participant, app)
     submit(as_participant, app, right=False)
     progress = as_participant.get("/progress").get_data(as_text=True)
-    assert "1 of 1 lessons done" in progress and "best score 100 %" in progress
+    assert f"1 of {total} lessons done" in progress and "best score 100 %" in progress
     assert db.session.scalar(sa.select(sa.func.count()).select_from(QuizAttempt)) == 3
 
 
@@ -155,8 +158,10 @@ def test_opening_a_lesson_is_recorded_once(as_participant):
     as_participant.get(LESSON)
     rows = db.session.scalars(sa.select(LessonProgress)).all()
     assert len(rows) == 1 and rows[0].language == "en"
+    module, _ = lesson_of(as_participant.http.application)
     module_page = as_participant.get("/modules/tenancy-rights").get_data(as_text=True)
-    assert "Started" in module_page and "Not started" not in module_page
+    assert module_page.count(">Started<") == 1
+    assert module_page.count(">Not started<") == len(module.lessons) - 1
 
 
 def test_progress_shows_modules_lessons_scores_and_dates(as_participant, app):
@@ -165,8 +170,10 @@ def test_progress_shows_modules_lessons_scores_and_dates(as_participant, app):
         for lesson in module.lessons:
             submit(as_participant, app, url=f"/modules/{slug}/{lesson.slug}")
     page = as_participant.get("/progress").get_data(as_text=True)
-    assert page.count("1 of 1 lessons done") == 2
-    assert page.count("0 of 1 lessons done") == 3
+    for module in app.extensions["catalogue"].modules:
+        total = len(module.lessons)
+        done = total if module.slug in ("tenancy-rights", "cleaning") else 0
+        assert f"{done} of {total} lessons done" in page, module.slug
     assert "Completed" in page and "best score 100 %" in page
     module_page = as_participant.get("/modules/cleaning").get_data(as_text=True)
     assert "You have completed this topic" in module_page
@@ -179,10 +186,9 @@ def test_progress_page_needs_a_participant(client):
 
 def test_home_shows_the_next_lesson_to_take(as_participant, app):
     catalogue = app.extensions["catalogue"]
-    first = catalogue.modules[0].lessons[0]
+    first, second = catalogue.modules[0].lessons[:2]
     page = as_participant.get("/").get_data(as_text=True)
     assert "Your next lesson" in page and first.texts["en"].title in page and ">Start<" in page
-    submit(as_participant, app)
-    second = catalogue.modules[1].lessons[0]
+    submit(as_participant, app, url=f"/modules/{first.module_slug}/{first.slug}")
     page = as_participant.get("/").get_data(as_text=True)
     assert second.texts["en"].title in page.split("Your next lesson")[1].split("Topics")[0]
