@@ -23,6 +23,7 @@ from housingschool.content.questions import QUESTION_TYPES
 from housingschool.content.render import (
     PICTURE,
     is_module_picture,
+    isolate_numbers,
     markdown_problems,
     render_markdown,
     text_statistics,
@@ -311,9 +312,13 @@ class _Reader:
         if code not in self.required and not md_path.exists() and not quiz_path.exists():
             return None  # not translated yet: the site falls back to the default language
         meta, body, body_line = self.front_matter(md_path, LESSON_KEYS, LESSON_KEYS)
-        quiz = self.read_quiz(quiz_path, questions, self.declared.get((folder.name, slug), set()))
+        rtl = BY_CODE[code].rtl
+        quiz = self.read_quiz(quiz_path, questions, self.declared.get((folder.name, slug), set()),
+                              rtl)
         if meta is None:
             return None
+        if rtl:
+            meta, body = isolate_numbers(meta), isolate_numbers(body)
         ok = True
         if meta["status"] not in STATUSES:
             self.problem(md_path, line_of(md_path.read_text("utf-8"), "^status"),
@@ -376,12 +381,15 @@ class _Reader:
             self.problem(path, line, message)
         return not problems
 
-    def read_quiz(self, path: Path, questions, declared: set) -> dict[str, QuestionText] | None:
+    def read_quiz(self, path: Path, questions, declared: set,
+                  rtl: bool = False) -> dict[str, QuestionText] | None:
         data = self.toml(path) if path.exists() else None
         if not path.exists():
             self.problem(path, 1, "missing translation: quiz file is missing")
         if data is None:
             return None
+        if rtl:
+            data = isolate_numbers(data)
         text = path.read_text(encoding="utf-8")
         known = {q.id: q for q in questions}
         result, ok = {}, True

@@ -108,3 +108,21 @@ def text_statistics(body: str) -> tuple[int, int]:
                 words += count
                 sentences += 1
     return words, sentences
+
+
+# Digit groups separated by spaces ("55 55 33 39", "5 000 kr") are separate runs to the Unicode
+# bidi algorithm, so right-to-left text would show them in reverse order ("39 33 55 55").
+# Wrapping each number in a left-to-right isolate (invisible LRI ... PDI) keeps it whole.
+NUMBER_GROUPS = re.compile(r"(?<![\w\u2066])(?<!\d[ \u00a0])\d+(?:[ \u00a0]\d+)+(?![\w\u2069])")
+LRI, PDI = "\u2066", "\u2069"
+
+
+def isolate_numbers(value):
+    """The same text (or list or table of texts) with every grouped number isolated."""
+    if isinstance(value, str):
+        return NUMBER_GROUPS.sub(lambda m: LRI + m.group(0) + PDI, value)
+    if isinstance(value, list):
+        return [isolate_numbers(item) for item in value]
+    if isinstance(value, dict):
+        return {key: isolate_numbers(item) for key, item in value.items()}
+    return value

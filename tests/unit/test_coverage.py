@@ -33,3 +33,13 @@ def test_language_statistics_count_lessons_present():
     assert stats["nb"][:2] == (1, 1)
     assert stats["so"][:2] == (0, 1)
     assert 5 < stats["en"][2] < 15
+
+
+def test_grouped_numbers_keep_their_order_in_right_to_left_text():
+    from housingschool.content.render import LRI, PDI, isolate_numbers
+
+    text = "اتصل بـ 55 55 33 39 أو ادفع 5 000 kr قبل 25 مارس"
+    assert isolate_numbers(text) == (f"اتصل بـ {LRI}55 55 33 39{PDI} أو ادفع {LRI}5 000{PDI} kr "
+                                     "قبل 25 مارس")
+    assert isolate_numbers(isolate_numbers(text)) == isolate_numbers(text)
+    assert isolate_numbers({"a": ["110 112"]}) == {"a": [f"{LRI}110 112{PDI}"]}
