@@ -46,7 +46,8 @@ def format_report(catalogue: Catalogue) -> str:
     for slug, row in coverage(catalogue).items():
         lines.append(" ".join([f"{slug:<{width}}", *(f"{row[c]:<8}" for c in codes)]).rstrip())
     lines.append("")
-    lines.append("Per language: lessons present, average words per sentence (aim 8-12):")
+    lines.append("Per language: lessons present, average words per sentence (aim 8-12); the quiz")
+    lines.append("ids and options of every lesson present match module.toml (checked above):")
     for code, (present, total, average) in language_statistics(catalogue).items():
         lines.append(f"  {code:<6} {present:>3}/{total} lessons   {average:4.1f} words/sentence")
     return "\n".join(lines)
