@@ -73,8 +73,11 @@ def app(database_url):
 @pytest.fixture
 def fixture_site(database_url):
     """The site serving the small fixture course in tests/fixtures (nb and en only)."""
-    return create_app("testing", COURSES_DIR=Path(__file__).parent / "fixtures" / "course",
+    site = create_app("testing", COURSES_DIR=Path(__file__).parent / "fixtures" / "course",
                       SQLALCHEMY_DATABASE_URI=database_url)
+    yield site
+    with site.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)
