@@ -61,8 +61,11 @@ def register_blueprints(app: Flask) -> None:
     from housingschool import web
     from housingschool.accounts.routes import bp as accounts
     from housingschool.learning.routes import bp as learning
+    from housingschool.teaching.live import bp as live
+    from housingschool.teaching.routes import bp as teaching
+    from housingschool.teaching.schedule import bp as schedule
 
-    for blueprint in (web.bp, accounts, learning):
+    for blueprint in (web.bp, accounts, learning, teaching, schedule, live):
         app.register_blueprint(blueprint)
 
 
