@@ -4,6 +4,7 @@ is set), emptied after every test; factories; a client that signs in and posts f
 import os
 import re
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from housingschool import create_app
 from housingschool.accounts.models import Organisation
 from housingschool.accounts.services import create_user
 from housingschool.extensions import db, limiter
-from housingschool.teaching.models import Group, Membership
+from housingschool.teaching.models import Attendance, Group, GroupSession, Membership
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -127,6 +128,27 @@ class Factory:
                            secret, group=group, language=language)
         db.session.commit()
         return user
+
+    def session(self, group, starts_at=None, minutes=90, lessons=("tenancy-rights",),
+                place="Room 1"):
+        """A group session (by default tomorrow at 10:00 UTC, 90 minutes)."""
+        starts_at = starts_at or (datetime.now(UTC) + timedelta(days=1)).replace(
+            hour=10, minute=0, second=0, microsecond=0)
+        session = GroupSession(group=group, starts_at=starts_at,
+                               ends_at=starts_at + timedelta(minutes=minutes),
+                               place=place, lessons=list(lessons))
+        db.session.add(session)
+        db.session.commit()
+        return session
+
+    def attendance(self, session, user, status="present", minutes=None, marked_by=None):
+        """An attendance row, marked by the teacher."""
+        row = Attendance(session_id=session.id, user_id=user.id, status=status,
+                         minutes=session.minutes if minutes is None else minutes,
+                         method="teacher", marked_by_id=(marked_by or user).id)
+        db.session.add(row)
+        db.session.commit()
+        return row
 
     def teacher_in(self, group, username="tove"):
         user = self.user(username, "teacher", "teacher-pass-1", organisation=group.organisation)
