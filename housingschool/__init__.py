@@ -61,11 +61,12 @@ def register_blueprints(app: Flask) -> None:
     from housingschool import web
     from housingschool.accounts.routes import bp as accounts
     from housingschool.learning.routes import bp as learning
+    from housingschool.teaching.checkin import bp as checkin
     from housingschool.teaching.live import bp as live
     from housingschool.teaching.routes import bp as teaching
     from housingschool.teaching.schedule import bp as schedule
 
-    for blueprint in (web.bp, accounts, learning, teaching, schedule, live):
+    for blueprint in (web.bp, accounts, learning, teaching, schedule, live, checkin):
         app.register_blueprint(blueprint)
 
 

@@ -114,7 +114,9 @@ class Factory:
         return organisation
 
     def group(self, organisation=None, name="Boligskole vår", join_code="HOME2026"):
-        group = Group(organisation=organisation or self.org(), name=name, join_code=join_code)
+        organisation = organisation or db.session.scalar(
+            sa.select(Organisation).where(Organisation.slug == "hamar")) or self.org()
+        group = Group(organisation=organisation, name=name, join_code=join_code)
         db.session.add(group)
         db.session.commit()
         return group

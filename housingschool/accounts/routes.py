@@ -53,7 +53,7 @@ def login():
     """Sign in with username and password or PIN."""
     if current_user.is_authenticated:
         return redirect(url_for("learning.home"))
-    form = LoginForm()
+    form = LoginForm(username=request.args.get("username"))  # login cards' QR codes fill it in
     if form.validate_on_submit():
         user = services.authenticate(form.username.data, form.secret.data)
         if user:
