@@ -46,6 +46,7 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - Werkzeug's memory-hard KDF, not a secret
     WTF_CSRF_TIME_LIMIT = None  # a form left open during a 1.5 hour class must still submit
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
@@ -76,6 +77,8 @@ class TestingConfig(Config):
     TESTING = True
     SQLITE_FILE = "test.sqlite3"
     RATELIMIT_STORAGE_URI = "memory://"
+    # A fast hash keeps tests quick (hundreds of accounts); every other setting uses scrypt.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - a method name
     # Smaller limits keep the rate-limit tests quick; the mechanism is the same.
     LOGIN_LIMIT_ADDRESS = "15 per 15 minutes"
     JOIN_LIMIT_ADDRESS = "10 per 15 minutes"

@@ -4,6 +4,7 @@ import re
 import secrets
 
 import sqlalchemy as sa
+from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from housingschool.accounts.models import ROLES, Organisation, User
@@ -59,6 +60,11 @@ def secret_problem(secret: str) -> str | None:
     return "password_short" if len(secret) < MIN_PASSWORD_LENGTH else None
 
 
+def hash_secret(secret: str) -> str:
+    """A salted hash of a password or PIN (scrypt unless the settings say otherwise)."""
+    return generate_password_hash(secret, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
 def create_user(organisation: Organisation, username: str, display_name: str, role: str,
                 secret: str, *, language: str | None = None, group: Group | None = None) -> User:
     """Add a user (and their group membership); raise AccountError if a rule is broken."""
@@ -72,7 +78,7 @@ def create_user(organisation: Organisation, username: str, display_name: str, ro
         raise AccountError("display_name_missing")
     user = User(organisation=organisation, username=normalise_username(username),
                 display_name=display_name[:80], role=role, language=language,
-                password_hash=generate_password_hash(secret))
+                password_hash=hash_secret(secret))
     db.session.add(user)
     if group is not None:
         db.session.add(Membership(group=group, user=user))
@@ -85,7 +91,7 @@ def set_secret(user: User, secret: str) -> None:
     problem = secret_problem(secret)
     if problem:
         raise AccountError(problem)
-    user.password_hash = generate_password_hash(secret)
+    user.password_hash = hash_secret(secret)
 
 
 def authenticate(username: str, secret: str) -> User | None:

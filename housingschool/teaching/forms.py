@@ -5,7 +5,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     SelectChoice,
-    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -50,12 +49,6 @@ class ParticipantsForm(FlaskForm):
                                          "same name differently, for example Amina H. and "
                                          "Amina S."),
                           render_kw={"rows": 8})
-
-
-class MoveForm(FlaskForm):
-    """Move a participant to another group."""
-
-    target = SelectField(_l("Move to group"), coerce=int)
 
 
 class SessionForm(FlaskForm):

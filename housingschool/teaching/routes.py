@@ -21,7 +21,7 @@ from housingschool.teaching.access import (
     group_participants,
     managed_groups,
 )
-from housingschool.teaching.forms import GroupForm, MoveForm, ParticipantsForm, SessionForm
+from housingschool.teaching.forms import GroupForm, ParticipantsForm, SessionForm
 from housingschool.teaching.models import ATTENDANCE_STATUSES, Group, Membership
 from housingschool.teaching.qr import qr_svg
 
@@ -154,12 +154,10 @@ def move_participant(group_id: int, user_id: int):
     """Move a participant to another group the teacher manages."""
     group = get_group_or_404(group_id, current_user)
     user = _participant_or_404(group, user_id)
-    form = MoveForm()
-    form.target.choices = [SelectChoice(g.id, g.name) for g in db.session.scalars(
-        managed_groups(current_user))]
-    if not form.validate_on_submit():
+    target_id = request.form.get("target", type=int)
+    if target_id is None:
         abort(400)
-    target = get_group_or_404(form.target.data, current_user)
+    target = get_group_or_404(target_id, current_user)
     try:
         services.move_participant(user, group, target)
     except services.TeachingError as error:

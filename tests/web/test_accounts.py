@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 
+from config import CONFIGS
 from housingschool.accounts.models import User
 from housingschool.extensions import db
 from housingschool.teaching.models import Membership
@@ -72,12 +73,14 @@ def test_mismatched_confirmation_is_refused(client, factory):
     assert "The two entries are not the same" in page
 
 
-def test_pin_is_stored_hashed_with_a_modern_kdf(client, factory):
+def test_pin_is_stored_hashed_with_a_modern_kdf(client, factory, app):
     factory.group()
     register(client)
     user = db.session.scalar(sa.select(User).where(User.username == "yonas"))
     assert "739146" not in user.password_hash
-    assert user.password_hash.startswith("scrypt:")
+    assert user.password_hash.startswith(app.config["PASSWORD_HASH_METHOD"].split(":")[0])
+    for name in ("development", "production"):
+        assert CONFIGS[name].PASSWORD_HASH_METHOD == "scrypt"
 
 
 def test_login_and_logout(client, factory):
