@@ -57,8 +57,6 @@ class Phone:
         self.page, self.folder, self.base_url, self.step = page, folder, base_url, 0
         self.javascript = javascript
         folder.mkdir(parents=True, exist_ok=True)
-        for old in folder.glob("*.png"):
-            old.unlink()
 
     def goto(self, path: str):
         self.page.goto(self.base_url + path)
@@ -96,10 +94,14 @@ class Phone:
 
 @pytest.fixture
 def phone(browser, live_server, request):
-    def open_phone(javascript: bool = True, locale: str = "en-US") -> Phone:
+    """Opens phones; each saves its screenshots in its own folder under the test's name."""
+    folder = ARTIFACTS / request.node.name
+    shutil.rmtree(folder, ignore_errors=True)
+
+    def open_phone(javascript: bool = True, locale: str = "en-US", name: str = "") -> Phone:
         context = browser.new_context(**PHONE, java_script_enabled=javascript, locale=locale)
         context.set_default_timeout(15_000)
         request.addfinalizer(context.close)
-        return Phone(context.new_page(), ARTIFACTS / request.node.name, live_server, javascript)
+        return Phone(context.new_page(), folder / name, live_server, javascript)
 
     return open_phone
