@@ -176,3 +176,14 @@ def test_guessing_check_in_codes_is_rate_limited(client, factory, app):
     for _ in range(limit):
         assert client.post_form("/checkin", {"code": wrong}).status_code == 422
     assert client.post_form("/checkin", {"code": session.checkin_code}).status_code == 429
+
+
+def test_check_in_page_is_for_participants_only(client, factory):
+    group = as_teacher(client, factory)
+    assert client.get("/checkin").status_code == 403
+    client.post_form("/logout", {}, page="/")
+    response = client.get("/checkin")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    factory.user("amina", group=group)
+    client.login("amina", "482915")
+    assert client.get("/checkin").status_code == 200
