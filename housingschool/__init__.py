@@ -61,12 +61,13 @@ def register_blueprints(app: Flask) -> None:
     from housingschool import web
     from housingschool.accounts.routes import bp as accounts
     from housingschool.learning.routes import bp as learning
+    from housingschool.reports.routes import bp as reports
     from housingschool.teaching.checkin import bp as checkin
     from housingschool.teaching.live import bp as live
     from housingschool.teaching.routes import bp as teaching
     from housingschool.teaching.schedule import bp as schedule
 
-    for blueprint in (web.bp, accounts, learning, teaching, schedule, live, checkin):
+    for blueprint in (web.bp, accounts, learning, teaching, schedule, live, checkin, reports):
         app.register_blueprint(blueprint)
 
 
