@@ -11,8 +11,12 @@ from housingschool.extensions import db, login_manager
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: the signed-in user from the session cookie."""
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    """Flask-Login's loader: the signed-in user from the session cookie.
+
+    A deactivated or anonymised account is signed out at its next request.
+    """
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.is_active else None
 
 
 def role_required(*roles: str):

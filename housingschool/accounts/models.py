@@ -23,6 +23,10 @@ class Organisation(db.Model):
     slug: Mapped[str] = mapped_column(sa.String(60), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     default_language: Mapped[str] = mapped_column(sa.String(10), default="nb")
+    # Module slugs a participant must complete for a certificate; empty means every module.
+    required_modules: Mapped[list] = mapped_column(sa.JSON, default=list, server_default="[]")
+    # Participants inactive this long are anonymised by `flask privacy retention`.
+    retention_months: Mapped[int] = mapped_column(default=24, server_default="24")
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
@@ -40,11 +44,42 @@ class User(UserMixin, db.Model):
     language: Mapped[str | None] = mapped_column(sa.String(10))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # A deactivated account cannot sign in and keeps its history.
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa.text("true"))
+    deactivated_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # The participant asked for their data to be deleted (a coordinator carries it out).
+    deletion_requested_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # Name and username replaced; attendance stays as anonymous counts.
+    anonymised_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
 
     __table_args__ = (sa.CheckConstraint(sa.column("role").in_(ROLES), name="role"),)
 
+    @property
+    def is_active(self) -> bool:
+        """Flask-Login asks this: deactivated and anonymised accounts cannot sign in."""
+        return self.active and self.anonymised_at is None
+
     def has_role(self, *roles: str) -> bool:
         """Whether the user has one of these roles."""
         return self.role in roles
+
+
+class ResetCode(db.Model):
+    """A one-time code a coordinator hands a staff member to choose a new password.
+
+    Only a hash is stored; the code is shown once, to the coordinator who made it.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("app_user.id", ondelete="CASCADE"),
+                                         index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)  # sha256 hex
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("app_user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

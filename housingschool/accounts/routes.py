@@ -56,6 +56,10 @@ def login():
     form = LoginForm(username=request.args.get("username"))  # login cards' QR codes fill it in
     if form.validate_on_submit():
         user = services.authenticate(form.username.data, form.secret.data)
+        if user and not user.is_active:
+            form.username.errors.append(_("This account is switched off. Ask your coordinator "
+                                          "if you need it again."))
+            return render_template("accounts/login.html", form=form), 403
         if user:
             _start_session(user)
             return redirect(safe_next(request.args.get("next")))
