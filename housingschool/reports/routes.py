@@ -9,8 +9,8 @@ from flask_login import current_user
 
 from housingschool.auth import role_required
 from housingschool.extensions import db
+from housingschool.reports.audit import record
 from housingschool.reports.export import to_csv, to_xlsx
-from housingschool.reports.models import AuditEvent
 from housingschool.reports.queries import hours_report
 from housingschool.teaching.access import get_group_or_404, managed_groups
 from housingschool.teaching.models import Group
@@ -77,10 +77,7 @@ def _modules(rows) -> list[tuple[str, str]]:
 
 def _log(action: str, start: str, end: str, group, count: int) -> None:
     """Who looked at or exported whose attendance: kept for the audit log."""
-    db.session.add(AuditEvent(organisation_id=current_user.organisation_id,
-                              actor_id=current_user.id, action=action,
-                              detail={"start": start, "end": end, "rows": count,
-                                      "group": group.id if group else None}))
+    record(action, start=start, end=end, rows=count, group=group.id if group else None)
 
 
 def _download(fmt: str, rows, start: str, end: str) -> Response:
