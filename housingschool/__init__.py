@@ -60,14 +60,18 @@ def _sqlite_pragmas(connection, _record) -> None:
 def register_blueprints(app: Flask) -> None:
     from housingschool import web
     from housingschool.accounts.routes import bp as accounts
+    from housingschool.admin.routes import bp as admin
+    from housingschool.certificates.routes import bp as certificates
     from housingschool.learning.routes import bp as learning
+    from housingschool.privacy.routes import bp as privacy
     from housingschool.reports.routes import bp as reports
     from housingschool.teaching.checkin import bp as checkin
     from housingschool.teaching.live import bp as live
     from housingschool.teaching.routes import bp as teaching
     from housingschool.teaching.schedule import bp as schedule
 
-    for blueprint in (web.bp, accounts, learning, teaching, schedule, live, checkin, reports):
+    for blueprint in (web.bp, accounts, learning, teaching, schedule, live, checkin, reports,
+                      certificates, privacy, admin):
         app.register_blueprint(blueprint)
 
 

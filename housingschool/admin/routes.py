@@ -1,0 +1,5 @@
+"""Organisations and staff: admins create organisations, coordinators manage their staff."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__)

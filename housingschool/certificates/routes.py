@@ -1,0 +1,5 @@
+"""Course certificates (kursbevis): issue, download, verify, revoke."""
+
+from flask import Blueprint
+
+bp = Blueprint("certificates", __name__)
