@@ -13,10 +13,14 @@ from housingschool.extensions import db, login_manager
 def load_user(user_id: str) -> User | None:
     """Flask-Login's loader: the signed-in user from the session cookie.
 
-    A deactivated or anonymised account is signed out at its next request.
+    A deactivated or anonymised account is signed out at its next request, and so is every
+    other session of an account whose password or PIN changed (see User.get_id).
     """
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.is_active else None
+    number, _sep, fingerprint = user_id.partition(":")
+    user = db.session.get(User, int(number)) if number.isdigit() else None
+    if user is None or not user.is_active or fingerprint != user.session_fingerprint:
+        return None
+    return user
 
 
 def role_required(*roles: str):

@@ -1,5 +1,6 @@
 """Organisations and the people who use the site."""
 
+import hashlib
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -55,6 +56,15 @@ class User(UserMixin, db.Model):
     organisation: Mapped[Organisation] = relationship(lazy="joined")
 
     __table_args__ = (sa.CheckConstraint(sa.column("role").in_(ROLES), name="role"),)
+
+    def get_id(self) -> str:
+        """What the session cookie keeps: the id and a fingerprint of the password hash, so a
+        new password or PIN signs the account out everywhere else."""
+        return f"{self.id}:{self.session_fingerprint}"
+
+    @property
+    def session_fingerprint(self) -> str:
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
 
     @property
     def is_active(self) -> bool:

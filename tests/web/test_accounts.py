@@ -164,3 +164,31 @@ def test_demo_load_runs_once_and_keeps_data(app, ctx):
     assert "already loaded" in second.output
     count = db.session.scalar(sa.select(sa.func.count()).select_from(User))
     assert count == 5
+
+
+def test_a_new_pin_signs_the_participant_out_on_their_other_phone(client, client_for, app,
+                                                                  factory):
+    from housingschool.accounts.services import set_secret
+
+    factory.user("amina", secret="482915")
+    other_phone = client_for(app)
+    other_phone.http.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    assert other_phone.login("amina", "482915").status_code == 302
+    assert other_phone.get("/progress").status_code == 200
+    user = db.session.scalar(sa.select(User).where(User.username == "amina"))
+    set_secret(user, "739204")
+    db.session.commit()
+    assert other_phone.get("/progress").status_code == 302  # back to sign-in
+    assert client.login("amina", "739204").status_code == 302
+    assert client.get("/progress").status_code == 200
+
+
+def test_a_switched_off_account_cannot_sign_in_and_its_session_ends(client, factory):
+    user = factory.user("tove", role="teacher", secret="teacher-pass-1")
+    assert client.login("tove", "teacher-pass-1").status_code == 302
+    user.active = False
+    db.session.commit()
+    assert client.get("/teach/").status_code == 302
+    response = client.login("tove", "teacher-pass-1")
+    assert response.status_code == 403
+    assert "switched off" in response.get_data(as_text=True)
