@@ -19,6 +19,7 @@ from housingschool.content.questions import QUESTION_TYPES
 from housingschool.extensions import db
 from housingschool.i18n import current_language
 from housingschool.learning import services
+from housingschool.privacy.notes import note_for_lesson
 
 bp = Blueprint("learning", __name__)
 
@@ -68,10 +69,15 @@ def lesson(module_slug: str, lesson_slug: str):
 
 
 def _render_lesson(module, lesson, text, attempt_id=None, answers=None, missing=()):
-    """The lesson page, with the quiz form empty or as the participant left it."""
+    """The lesson page, with the quiz form empty or as the participant left it.
+
+    Signed-in users also see their organisation's local note, if it wrote one.
+    """
+    note = note_for_lesson(current_user.organisation_id, module.slug, lesson.slug,
+                           current_language()) if current_user.is_authenticated else None
     return render_template("learning/lesson.html", module=module, lesson=lesson, text=text,
                            attempt_id=attempt_id or str(uuid.uuid4()), answers=answers or {},
-                           missing=missing, question_types=QUESTION_TYPES)
+                           missing=missing, question_types=QUESTION_TYPES, local_note=note)
 
 
 def _answers_from(form, lesson) -> dict[str, list[str]]:
