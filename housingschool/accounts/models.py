@@ -4,7 +4,10 @@ import hashlib
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from flask import has_request_context
+from flask_babel import gettext
 from flask_login import UserMixin
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from housingschool.extensions import db
@@ -39,7 +42,7 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
     username: Mapped[str] = mapped_column(sa.String(40), unique=True)
-    display_name: Mapped[str] = mapped_column(sa.String(80))
+    stored_name: Mapped[str] = mapped_column("display_name", sa.String(80))
     role: Mapped[str] = mapped_column(sa.String(20), default="participant")
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     language: Mapped[str | None] = mapped_column(sa.String(10))
@@ -56,6 +59,22 @@ class User(UserMixin, db.Model):
     organisation: Mapped[Organisation] = relationship(lazy="joined")
 
     __table_args__ = (sa.CheckConstraint(sa.column("role").in_(ROLES), name="role"),)
+
+    @hybrid_property
+    def display_name(self) -> str:
+        """The name to show; an anonymised participant's in the reader's own language."""
+        if self.anonymised_at is not None and has_request_context():
+            return gettext("Deleted participant")
+        return self.stored_name
+
+    @display_name.inplace.setter
+    def _display_name_setter(self, value: str) -> None:
+        self.stored_name = value
+
+    @display_name.inplace.expression
+    @classmethod
+    def _display_name_expression(cls):
+        return cls.stored_name
 
     def get_id(self) -> str:
         """What the session cookie keeps: the id and a fingerprint of the password hash, so a

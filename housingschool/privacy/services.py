@@ -17,7 +17,7 @@ from housingschool.learning.models import LessonProgress, QuizAttempt
 from housingschool.reports.models import Certificate
 from housingschool.teaching.models import Attendance, Group, GroupSession, LiveAnswer, Membership
 
-# Stored in place of the name: the hours report and other staff pages show it as is.
+# Stored in place of the name; User.display_name shows it in the reader's language.
 ANONYMOUS_NAME = "Deleted participant"
 # Not a Werkzeug hash, so no password or PIN ever matches it.
 UNUSABLE_PASSWORD = "!anonymised"  # noqa: S105 - a marker, not a secret
