@@ -87,7 +87,7 @@ def test_switched_off_teacher_is_signed_out_and_their_attendance_stays(
     signed_out = teacher.get("/teach/")
     assert signed_out.status_code == 302 and "/login" in signed_out.headers["Location"]
     refused = teacher.login("tove", "teacher-pass-1")
-    assert refused.status_code == 403 and "switched off" in refused.get_data(as_text=True)
+    assert refused.status_code == 403 and "deaktivert" in refused.get_data(as_text=True)
 
     row = db.session.scalar(sa.select(Attendance).where(Attendance.user_id == amina.id))
     assert (row.status, row.marked_by_id) == ("present", tove.id)
