@@ -8,6 +8,8 @@ import sqlalchemy as sa
 
 from housingschool.accounts.models import User
 from housingschool.extensions import db
+from housingschool.reports import people
+from housingschool.reports.people import Person
 from housingschool.teaching.models import Attendance, Group, GroupSession, Membership
 
 ATTENDED = ("present", "late")
@@ -17,7 +19,7 @@ ATTENDED = ("present", "late")
 class HoursRow:
     """One participant's attendance in a date range."""
 
-    user: User
+    user: Person
     groups: list[str] = field(default_factory=list)
     sessions: int = 0  # sessions of their groups in the range
     attended: int = 0  # present or late
@@ -29,40 +31,52 @@ class HoursRow:
         return round(self.minutes / 60, 2)
 
 
+def _modules(lessons: list[str]) -> list[str]:
+    """The modules a session covered ("other" if none): its minutes are shared between them."""
+    return sorted({key.partition("/")[0] for key in lessons}) or ["other"]
+
+
 def hours_report(organisation_id: int, start: datetime, end: datetime,
                  group_id: int | None = None) -> list[HoursRow]:
     """Attendance per participant for sessions starting in [start, end), by name.
 
     A session's minutes count towards the modules it covered, shared equally between them.
-    Three statements, whatever the number of participants.
+    Three statements, whatever the number of participants; rows are read as plain tuples,
+    one per membership, session and attended mark.
     """
     groups = sa.select(Group.id).where(Group.organisation_id == organisation_id)
     if group_id is not None:
         groups = groups.where(Group.id == group_id)
     members = db.session.execute(
-        sa.select(User, Group.id, Group.name).join(Membership, Membership.user_id == User.id)
+        sa.select(*people.columns(), Group.id, Group.name)
+        .join(Membership, Membership.user_id == User.id)
         .join(Group, Group.id == Membership.group_id)
         .where(Group.id.in_(groups), User.role == "participant")
-        .order_by(User.display_name, User.username)).all()
-    sessions = db.session.scalars(sa.select(GroupSession).where(
-        GroupSession.group_id.in_(groups), GroupSession.starts_at >= start,
-        GroupSession.starts_at < end)).all()
-    attendance = db.session.scalars(sa.select(Attendance).where(
-        Attendance.session_id.in_([s.id for s in sessions]))).all() if sessions else []
-    rows, groups_of = {}, defaultdict(set)
-    for user, gid, name in members:
-        rows.setdefault(user.id, HoursRow(user)).groups.append(name)
-        groups_of[user.id].add(gid)
-    by_session = {s.id: s for s in sessions}
-    for row in rows.values():
-        row.sessions = sum(1 for s in sessions if s.group_id in groups_of[row.user.id])
-    for mark in attendance:
-        row, session = rows.get(mark.user_id), by_session[mark.session_id]
-        if row is None or mark.status not in ATTENDED:
+        .order_by(*people.order(), Group.name))
+    in_range = sa.and_(GroupSession.group_id.in_(groups), GroupSession.starts_at >= start,
+                       GroupSession.starts_at < end)
+    sessions = db.session.execute(
+        sa.select(GroupSession.id, GroupSession.group_id, GroupSession.lessons).where(in_range))
+    held, modules_of = defaultdict(int), {}
+    for session_id, gid, lessons in sessions:
+        held[gid] += 1
+        modules_of[session_id] = _modules(lessons or [])
+    rows: dict[int, HoursRow] = {}
+    for *person, gid, name in members:
+        row = rows.setdefault(person[0], HoursRow(people.person(*person)))
+        row.groups.append(name)
+        row.sessions += held[gid]
+    marks = db.session.execute(
+        sa.select(Attendance.user_id, Attendance.session_id, Attendance.minutes)
+        .join(GroupSession, GroupSession.id == Attendance.session_id)
+        .where(in_range, Attendance.status.in_(ATTENDED)))
+    for user_id, session_id, minutes in marks:
+        row = rows.get(user_id)
+        if row is None:
             continue
         row.attended += 1
-        row.minutes += mark.minutes
-        modules = sorted({key.partition("/")[0] for key in session.lessons}) or ["other"]
+        row.minutes += minutes
+        modules = modules_of[session_id]
         for module in modules:
-            row.minutes_by_module[module] += mark.minutes / len(modules)
+            row.minutes_by_module[module] += minutes / len(modules)
     return list(rows.values())
