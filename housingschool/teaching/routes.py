@@ -13,6 +13,7 @@ from wtforms import SelectChoice
 from housingschool.accounts.models import User
 from housingschool.auth import role_required
 from housingschool.extensions import db
+from housingschool.privacy.services import open_requests_count
 from housingschool.teaching import services
 from housingschool.teaching.access import (
     STAFF,
@@ -56,7 +57,9 @@ def dashboard():
     """My groups: the groups I teach (coordinators: every group of the organisation)."""
     groups = db.session.scalars(managed_groups(current_user).order_by(
         Group.archived, Group.name)).all()
-    return render_template("teaching/dashboard.html", groups=groups)
+    requests = (open_requests_count(current_user.organisation_id)
+                if current_user.role in ("coordinator", "admin") else 0)
+    return render_template("teaching/dashboard.html", groups=groups, deletion_requests=requests)
 
 
 @bp.route("/groups/new", methods=["GET", "POST"])
