@@ -147,12 +147,14 @@ def _line(pdf: CertificatePDF, text: str, size: float, height: float, bold=False
 
 def _pair(pdf: CertificatePDF, left: str, right: str | None, size: float, height: float, bold=False,
           colour=INK, rtl: bool = False) -> None:
-    """Norwegian at the start of the line and the other language at its end, side by side."""
+    """Norwegian in the left half and the other language in the right half, side by side; a
+    right-to-left language is set flush right, a left-to-right one starts at the middle."""
     top = pdf.get_y()
     bottom = _line(pdf, left, size, height, bold, colour, "L", HALF)
     if right:
         pdf.set_y(top)
-        bottom = max(bottom, _line(pdf, right, size, height, bold, colour, "R", HALF,
+        align = "R" if rtl else "L"
+        bottom = max(bottom, _line(pdf, right, size, height, bold, colour, align, HALF,
                                    x=MARGIN + WIDTH - HALF))
     pdf.set_y(bottom)
 
@@ -188,11 +190,13 @@ def _modules(pdf: CertificatePDF, nb: Words, other: Words | None, certificate: C
     modules = [m for m in modules if m is not None]
     # A longer course gets a smaller size, so the page never runs over.
     size, height = (12.5, 6.8) if len(modules) <= 9 else (9, 4.6)
-    _pair(pdf, nb.modules, other.modules if other else None, 10, 5, colour=MUTED)
+    rtl = bool(other and other.rtl)
+    _pair(pdf, nb.modules, other.modules if other else None, 10, 5, colour=MUTED, rtl=rtl)
     pdf.ln(1)
     for module in modules:
         _pair(pdf, module.text("nb").text.title,
-              module.text(other.language).text.title if other else None, size, height)
+              module.text(other.language).text.title if other else None, size, height,
+              rtl=rtl)
         pdf.ln(0.8)
     _rule(pdf, 6)
 
