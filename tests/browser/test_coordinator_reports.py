@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -99,3 +100,21 @@ def test_coordinator_reports_hours_and_issues_a_certificate_on_a_phone(phone, ap
     expect(landlord.page.locator("main")).to_contain_text(number)
     expect(landlord.page.locator("main")).not_to_contain_text("Коваленко")
     landlord.snap("verify")
+
+    holder = phone(name="participant", locale="uk-UA")  # Mariam, on her own phone
+    sign_in(holder, "mariam", "482915")
+    holder.goto("/progress")
+    holder.page.locator("main a[href='/my/certificates']").click()
+    expect(holder.page.locator("main")).to_contain_text(number)
+    holder.snap("my-certificates")
+    holder.page.locator(f"main a[href='/certificates/{number}']").click()
+    expect(holder.page.locator(".cert-name")).to_have_text("Маріям Коваленко")
+    expect(holder.page.locator(".cert-qr svg")).to_be_visible()
+    holder.snap("show-certificate")
+    holder.goto("/my/data")
+    holder.snap("my-data")
+    with holder.page.expect_download() as download:
+        holder.page.locator("main a[href='/my/data/download']").click()
+    mine = json.loads(download.value.path().read_text(encoding="utf-8"))
+    assert mine["profile"]["name"] == "Маріям Коваленко"
+    assert [c["number"] for c in mine["certificates"]] == [number]
