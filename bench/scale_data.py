@@ -3,9 +3,10 @@
 Per participant: every one of the course's lessons opened once (the course has 23 lessons, so
 23 progress rows; a lesson can be opened only once) and 35 quiz attempts (every lesson once,
 then a second try at the first 12 lessons), so about 70 % of lessons end up passed and some
-are failed twice. Per group: 25 participants, a teacher and 20 weekly sessions in the past,
-each with an attendance mark for every participant (present, late, excused or absent).
-Seeded, so every run makes the same data.
+are failed twice. The modules completed are then worked out from those attempts, as the site
+notes them when a quiz is passed (learning.services.record_module_completions). Per group: 25
+participants, a teacher and 20 weekly sessions in the past, each with an attendance mark for
+every participant (present, late, excused or absent). Seeded, so every run makes the same data.
 """
 
 import random
@@ -20,6 +21,7 @@ from housingschool.accounts.models import Organisation, User
 from housingschool.content.catalogue import Catalogue
 from housingschool.extensions import db
 from housingschool.learning.models import LessonProgress, QuizAttempt
+from housingschool.learning.services import record_module_completions
 from housingschool.teaching.models import Attendance, Group, GroupSession, Membership
 
 PER_GROUP = 25
@@ -96,6 +98,7 @@ def generate(participants: int, catalogue: Catalogue, now: datetime) -> Generate
     rows = {"organisation": 1, "course_group": _insert(Group, group_rows),
             "app_user": _insert(User, users), "membership": _insert(Membership, members)}
     rows["lesson_progress"], rows["quiz_attempt"] = _progress(people, lessons, now, rng)
+    rows["module_completion"] = record_module_completions(catalogue)
     rows["group_session"], rows["attendance"] = _sessions(people, groups, now, rng, 1)
     _fix_sequences(["app_user", "course_group", "group_session"])
     db.session.commit()

@@ -89,6 +89,8 @@ def register_errorhandlers(app: Flask) -> None:
 def register_cli(app: Flask) -> None:
     from housingschool.accounts.cli import users
     from housingschool.demo import demo
+    from housingschool.learning.cli import learning
 
     app.cli.add_command(users)
     app.cli.add_command(demo)
+    app.cli.add_command(learning)

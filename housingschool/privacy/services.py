@@ -1,8 +1,8 @@
 """Privacy rules: a participant's own data, deletion requests, anonymising and retention.
 
 Anonymising keeps what the organisation has already reported (group memberships, quiz scores,
-attendance minutes) but removes everything that says who the person was. Deleting also removes
-their learning history. Both are one-way.
+modules completed, attendance minutes) but removes everything that says who the person was.
+Deleting also removes their learning history. Both are one-way.
 """
 
 import secrets
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from housingschool.accounts.models import Organisation, User, utcnow
 from housingschool.extensions import db
-from housingschool.learning.models import LessonProgress, QuizAttempt
+from housingschool.learning.models import LessonProgress, ModuleCompletion, QuizAttempt
 from housingschool.reports.models import Certificate
 from housingschool.teaching.models import Attendance, Group, GroupSession, LiveAnswer, Membership
 
@@ -31,7 +31,7 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def export_data(user: User) -> dict:
-    """Everything stored about `user`, as plain JSON-ready data, in six statements."""
+    """Everything stored about `user`, as plain JSON-ready data, in seven statements."""
     groups = db.session.execute(
         sa.select(Group.name, Membership.joined_at)
         .join(Membership, Membership.group_id == Group.id)
@@ -40,6 +40,8 @@ def export_data(user: User) -> dict:
         LessonProgress.user_id == user.id).order_by(LessonProgress.opened_at)).all()
     attempts = db.session.scalars(sa.select(QuizAttempt).where(
         QuizAttempt.user_id == user.id).order_by(QuizAttempt.submitted_at)).all()
+    completed = db.session.scalars(sa.select(ModuleCompletion).where(
+        ModuleCompletion.user_id == user.id).order_by(ModuleCompletion.completed_at)).all()
     attendance = db.session.execute(
         sa.select(Attendance, GroupSession, Group.name)
         .join(GroupSession, GroupSession.id == Attendance.session_id)
@@ -63,6 +65,9 @@ def export_data(user: User) -> dict:
             {"module": row.module_slug, "lesson": row.lesson_slug, "score": row.score,
              "passed": row.passed, "answers": row.answers, "submitted_at": _iso(row.submitted_at)}
             for row in attempts],
+        "modules_completed": [
+            {"module": row.module_slug, "completed_at": _iso(row.completed_at)}
+            for row in completed],
         "attendance": [
             {"group": group_name, "date": _iso(session.starts_at), "place": session.place,
              "status": mark.status, "minutes": mark.minutes, "marked_how": mark.method}
@@ -119,6 +124,7 @@ class Anonymised:
     quizzes_deleted: int
     quizzes_cleared: int
     certificates_shortened: int
+    completions_deleted: int
 
 
 def initials(name: str) -> str:
@@ -127,7 +133,8 @@ def initials(name: str) -> str:
 
 
 def anonymise(user: User, *, delete_learning: bool) -> Anonymised:
-    """Remove who `user` was; with `delete_learning` also their lessons and quiz results.
+    """Remove who `user` was; with `delete_learning` also their lessons, quiz results and the
+    modules they completed.
 
     Memberships and attendance stay, so hours already reported still add up, as anonymous
     counts; certificates keep only the holder's initials and stay valid. Running it again is
@@ -148,8 +155,10 @@ def anonymise(user: User, *, delete_learning: bool) -> Anonymised:
     db.session.execute(sa.update(Attendance).where(Attendance.user_id == user.id)
                        .values(device_id=None))
     db.session.execute(sa.delete(LiveAnswer).where(LiveAnswer.user_id == user.id))
-    lessons = quizzes = cleared = 0
+    lessons = quizzes = cleared = completions = 0
     if delete_learning:
+        completions = db.session.execute(sa.delete(ModuleCompletion).where(
+            ModuleCompletion.user_id == user.id)).rowcount
         lessons = db.session.execute(sa.delete(LessonProgress).where(
             LessonProgress.user_id == user.id)).rowcount
         quizzes = db.session.execute(sa.delete(QuizAttempt).where(
@@ -158,7 +167,7 @@ def anonymise(user: User, *, delete_learning: bool) -> Anonymised:
         cleared = db.session.execute(sa.update(QuizAttempt).where(
             QuizAttempt.user_id == user.id).values(answers={})).rowcount
     db.session.flush()
-    return Anonymised(lessons, quizzes, cleared, len(certificates))
+    return Anonymised(lessons, quizzes, cleared, len(certificates), completions)
 
 
 def months_before(moment: datetime, months: int) -> datetime:

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from housingschool.extensions import db
 from housingschool.learning.models import QuizAttempt
+from housingschool.learning.services import record_module_completions
 
 
 def sign_in(phone, username, secret):
@@ -29,6 +30,7 @@ def complete_the_course(app, user) -> None:
         db.session.add(QuizAttempt(attempt_id=f"done-{number}", user_id=user.id,
                                    module_slug=lesson.module_slug, lesson_slug=lesson.slug,
                                    answers={}, score=100, passed=True, submitted_at=when))
+    record_module_completions(app.extensions["catalogue"], [user.id])
     db.session.commit()
 
 

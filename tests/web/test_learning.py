@@ -5,7 +5,8 @@ import re
 import sqlalchemy as sa
 
 from housingschool.extensions import db
-from housingschool.learning.models import LessonProgress, QuizAttempt
+from housingschool.learning.models import LessonProgress, ModuleCompletion, QuizAttempt
+from housingschool.learning.services import progress
 
 LESSON = "/modules/tenancy-rights/deposit-and-rent"
 
@@ -192,3 +193,37 @@ def test_home_shows_the_next_lesson_to_take(as_participant, app):
     submit(as_participant, app, url=f"/modules/{first.module_slug}/{first.slug}")
     page = as_participant.get("/").get_data(as_text=True)
     assert second.texts["en"].title in page.split("Your next lesson")[1].split("Topics")[0]
+
+
+def completions() -> list[tuple[int, str, object]]:
+    db.session.expire_all()
+    return db.session.execute(sa.select(ModuleCompletion.user_id, ModuleCompletion.module_slug,
+                                        ModuleCompletion.completed_at)).all()
+
+
+def test_passing_the_last_quiz_of_a_topic_notes_when_it_was_completed(as_participant, app):
+    module = app.extensions["catalogue"].module("waste")
+    first, *middle, last = module.lessons
+    submit(as_participant, app, url=f"/modules/waste/{first.slug}")
+    submit(as_participant, app, url=f"/modules/waste/{last.slug}", right=False)
+    for lesson in middle:
+        submit(as_participant, app, url=f"/modules/waste/{lesson.slug}")
+    assert completions() == []  # the last lesson is not passed yet
+    submit(as_participant, app, url=f"/modules/waste/{last.slug}")
+    [(user_id, slug, when)] = completions()
+    passed_last = db.session.scalar(sa.select(QuizAttempt.submitted_at).filter_by(
+        lesson_slug=last.slug, passed=True))
+    assert slug == "waste" and when == passed_last
+    assert progress(user_id, app.extensions["catalogue"])["waste"].completed_at == when
+
+
+def test_passing_a_topic_again_keeps_the_first_completion(as_participant, app):
+    module = app.extensions["catalogue"].module("waste")
+    for lesson in module.lessons:
+        submit(as_participant, app, url=f"/modules/waste/{lesson.slug}")
+    before = completions()
+    for lesson in module.lessons:
+        submit(as_participant, app, url=f"/modules/waste/{lesson.slug}")
+    submit(as_participant, app, url=f"/modules/waste/{module.lessons[0].slug}", right=False)
+    assert len(before) == 1 and completions() == before
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(QuizAttempt)) == 7
