@@ -166,6 +166,17 @@ def test_demo_load_runs_once_and_keeps_data(app, ctx):
     assert count == 5
 
 
+def test_demo_data_gives_the_reports_something_to_show(app, ctx, client):
+    assert app.test_cli_runner().invoke(args=["demo", "load"]).exit_code == 0
+    assert client.login("coordinator", "demo-coordinator-pass").status_code == 302
+    amina = db.session.scalar(sa.select(User).where(User.username == "amina"))
+    yonas = db.session.scalar(sa.select(User).where(User.username == "yonas"))
+    group = client.get(f"/reports/participants/{yonas.id}").get_data(as_text=True)
+    assert "Failed the quiz" in group  # Yonas needs follow-up
+    certificate = client.get(f"/certificates/participants/{amina.id}").get_data(as_text=True)
+    assert "Issue certificate" in certificate  # Amina has completed the course
+
+
 def test_a_new_pin_signs_the_participant_out_on_their_other_phone(client, client_for, app,
                                                                   factory):
     from housingschool.accounts.services import set_secret
