@@ -78,7 +78,8 @@ def test_charts_are_svg_images_with_the_same_numbers_as_the_tables(app, school, 
     assert f"{title(app, 'waste')}: 25%" in modules
     assert "Boligskole vår: 44%" in attendance and "Boligskole høst: No data" in attendance
     assert "Boligskole høst: 14%" in completion
-    assert "<script" not in page
+    main = page[page.index("<main"):page.index("</main>")]
+    assert "<script" not in main  # the charts need no JavaScript
 
 
 def test_links_lead_to_the_hours_report_and_the_completion_export(school, coordinator):
