@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 TRANSLATIONS := housingschool/translations
 
-.PHONY: run install translations db demo test lint extract-messages update-messages clean
+.PHONY: run install translations db demo test lint extract-messages update-messages clean lighthouse
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,3 +47,14 @@ update-messages: extract-messages
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
+
+# Lighthouse (mobile) on home, a lesson and the sign-in page of the demo site, served on a free
+# port from a throwaway database; prints the scores. Not part of `make test` (about 2 minutes).
+LIGHTHOUSE := tools/lighthouse/node_modules/.bin/lighthouse
+
+$(LIGHTHOUSE): tools/lighthouse/package.json tools/lighthouse/package-lock.json
+	cd tools/lighthouse && npm ci --no-audit --no-fund
+	@touch $@
+
+lighthouse: translations $(LIGHTHOUSE)
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python tools/lighthouse/run.py $(LIGHTHOUSE_ARGS)

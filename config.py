@@ -58,6 +58,14 @@ class Config:
     # Wrong check-in codes allowed per participant: a 4-digit code cannot be guessed this way.
     CHECKIN_LIMIT = os.environ.get("CHECKIN_LIMIT", "10 per 15 minutes")
 
+    # Compression (see housingschool/caching.py): brotli, else gzip. Behind a proxy that
+    # compresses, COMPRESS_RESPONSES=0 saves the app the work; left on it is harmless, as a
+    # compressed response is never compressed twice.
+    COMPRESS_REGISTER = os.environ.get("COMPRESS_RESPONSES", "1") != "0"
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_ALGORITHM_STREAMING = ["br", "gzip"]
+    COMPRESS_BR_LEVEL = 5
+
     SQLITE_FILE = "housingschool.sqlite3"
 
     @classmethod
