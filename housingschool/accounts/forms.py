@@ -2,9 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from wtforms import PasswordField, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import PasswordInput
+
+from housingschool.accounts.pictures import PICTURES
 
 # Keep what was typed when the form comes back with a message: people with little practice
 # typing should not have to enter their PIN again because another field needs a fix.
@@ -20,6 +22,32 @@ class LoginForm(FlaskForm):
     secret = PasswordField(_l("Password or PIN"),
                            validators=[DataRequired(_l("Write your password or PIN."))],
                            render_kw={"autocomplete": "current-password"})
+
+
+def _picture_field(label, message):
+    choices = [SelectChoice(value, name) for value, name in PICTURES.items()]
+    return RadioField(label, choices=choices, invalid_choice_message=message)
+
+
+class PicturesMixin:
+    """Three rows of the twelve pictures: the first, second and third of a picture password."""
+
+    first = _picture_field(_l("First picture"), _l("Choose the first picture."))
+    second = _picture_field(_l("Second picture"), _l("Choose the second picture."))
+    third = _picture_field(_l("Third picture"), _l("Choose the third picture."))
+
+    def picture_fields(self):
+        return (self.first, self.second, self.third)
+
+    def pictures(self) -> tuple[str, ...]:
+        """The chosen pictures, in order."""
+        return tuple(field.data for field in self.picture_fields())
+
+
+class LoginPicturesForm(PicturesMixin, FlaskForm):
+    """Sign in with username and three pictures, in order."""
+
+    username = LoginForm.username
 
 
 class JoinCodeForm(FlaskForm):
@@ -59,3 +87,15 @@ class RegisterForm(FlaskForm):
         """Both entries must be the same."""
         if field.data != self.secret.data:
             raise ValidationError(_l("The two entries are not the same. Try again."))
+
+
+class RegisterPicturesForm(PicturesMixin, FlaskForm):
+    """Step 2 of joining, with a picture password instead of a password or PIN."""
+
+    username = RegisterForm.username
+    display_name = RegisterForm.display_name
+
+    def validate_third(self, field):
+        """Three different pictures: the same picture twice is easier to guess."""
+        if field.data and len(set(self.pictures())) < 3 and None not in self.pictures():
+            raise ValidationError(_l("Choose three different pictures."))

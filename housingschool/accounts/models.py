@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from housingschool.extensions import db
 
 ROLES = ("participant", "teacher", "coordinator", "admin")
+SECRET_KINDS = ("password", "pin", "pictures")
 
 
 def utcnow() -> datetime:
@@ -45,6 +46,11 @@ class User(UserMixin, db.Model):
     stored_name: Mapped[str] = mapped_column("display_name", sa.String(80))
     role: Mapped[str] = mapped_column(sa.String(20), default="participant")
     password_hash: Mapped[str] = mapped_column(sa.String(255))
+    # What password_hash holds: a "password", a "pin" or "pictures" (3 of 12, in order).
+    secret_kind: Mapped[str] = mapped_column(sa.String(10), default="password",
+                                             server_default="password")
+    # Bigger type on every page (the participant chose it; visitors keep it in the session).
+    large_text: Mapped[bool] = mapped_column(default=False, server_default=sa.text("false"))
     language: Mapped[str | None] = mapped_column(sa.String(10))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

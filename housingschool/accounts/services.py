@@ -2,12 +2,15 @@
 
 import re
 import secrets
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from housingschool.accounts.models import ROLES, Organisation, User
+from housingschool.accounts.pictures import KIND as PICTURES_KIND
+from housingschool.accounts.pictures import canonical, pictures_problem
 from housingschool.extensions import db
 from housingschool.teaching.models import Group, Membership
 
@@ -66,19 +69,28 @@ def hash_secret(secret: str) -> str:
 
 
 def create_user(organisation: Organisation, username: str, display_name: str, role: str,
-                secret: str, *, language: str | None = None, group: Group | None = None) -> User:
-    """Add a user (and their group membership); raise AccountError if a rule is broken."""
+                secret: str | None, *, pictures: Sequence[str] | None = None,
+                language: str | None = None, group: Group | None = None) -> User:
+    """Add a user (and their group membership); raise AccountError if a rule is broken.
+
+    The user signs in with `secret` (a password or PIN), or with `pictures` when given.
+    """
     if role not in ROLES:
         raise AccountError("role_unknown")
-    for problem in (username_problem(username), secret_problem(secret)):
+    secret_rule = (pictures_problem(pictures) if pictures is not None
+                   else secret_problem(secret))
+    for problem in (username_problem(username), secret_rule):
         if problem:
             raise AccountError(problem)
     display_name = (display_name or "").strip()
     if not display_name:
         raise AccountError("display_name_missing")
     user = User(organisation=organisation, username=normalise_username(username),
-                display_name=display_name[:80], role=role, language=language,
-                password_hash=hash_secret(secret))
+                display_name=display_name[:80], role=role, language=language)
+    if pictures is not None:
+        set_pictures(user, pictures)
+    else:
+        set_secret(user, secret)
     db.session.add(user)
     if group is not None:
         db.session.add(Membership(group=group, user=user))
@@ -92,15 +104,43 @@ def set_secret(user: User, secret: str) -> None:
     if problem:
         raise AccountError(problem)
     user.password_hash = hash_secret(secret)
+    user.secret_kind = "pin" if secret.isdigit() else "password"
+
+
+def set_pictures(user: User, choice: Sequence[str]) -> None:
+    """Give the user a picture password (3 different pictures, in order) instead of a PIN;
+    raise AccountError if the choice is not that."""
+    problem = pictures_problem(choice)
+    if problem:
+        raise AccountError(problem)
+    user.password_hash = hash_secret(canonical(choice))
+    user.secret_kind = PICTURES_KIND
 
 
 def authenticate(username: str, secret: str) -> User | None:
-    """The user with this username and password or PIN, or None."""
+    """The user with this username and password or PIN, or None.
+
+    Accounts with a picture password sign in only with pictures (see authenticate_pictures).
+    """
+    return _check(username, secret or "", lambda user: user.secret_kind != PICTURES_KIND)
+
+
+def authenticate_pictures(username: str, choice: Sequence[str]) -> User | None:
+    """The user with this username and picture password, or None."""
+    if pictures_problem(choice):
+        return _check(username, "", lambda user: False)
+    return _check(username, canonical(choice),
+                  lambda user: user.secret_kind == PICTURES_KIND)
+
+
+def _check(username: str, secret: str, kind_fits) -> User | None:
+    """The user if `secret` matches their hash and their kind of secret fits; every path
+    computes one hash, so the answer time does not tell which usernames exist."""
     user = db.session.scalar(sa.select(User).where(User.username == normalise_username(username)))
-    if user is None:
-        check_password_hash(_DUMMY_HASH, secret or "")
+    if user is None or not kind_fits(user):
+        check_password_hash(_DUMMY_HASH, secret)
         return None
-    return user if check_password_hash(user.password_hash, secret or "") else None
+    return user if check_password_hash(user.password_hash, secret) else None
 
 
 def normalise_join_code(code: str) -> str:

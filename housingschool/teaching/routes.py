@@ -11,6 +11,8 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from housingschool.accounts.models import User
+from housingschool.accounts.pictures import KIND as PICTURES_KIND
+from housingschool.accounts.pictures import picture_names
 from housingschool.auth import role_required
 from housingschool.extensions import db
 from housingschool.privacy.services import open_requests_count
@@ -122,11 +124,18 @@ def add_participants(group_id: int):
 
 
 def _cards(created):
-    """Login card data: name, username, PIN and a QR code for the login page."""
+    """Login card data: name, username, PIN (or the pictures, in order, with their names)
+    and a QR code for the sign-in page that fits."""
     cards = []
-    for user, pin in created:
-        link = url_for("accounts.login", username=user.username, _external=True)
-        cards.append({"user": user, "pin": pin, "qr": qr_svg(link)})
+    for user, secret in created:
+        if user.secret_kind == PICTURES_KIND:
+            link = url_for("accounts.login_pictures", username=user.username, _external=True)
+            card = {"pin": None, "pictures": list(zip(secret, picture_names(secret),
+                                                      strict=True))}
+        else:
+            link = url_for("accounts.login", username=user.username, _external=True)
+            card = {"pin": secret, "pictures": None}
+        cards.append({"user": user, "qr": qr_svg(link), **card})
     return cards
 
 
@@ -149,6 +158,18 @@ def reset_pin(group_id: int, user_id: int):
     db.session.commit()
     return render_template("teaching/login_cards.html", group=group,
                            cards=_cards([(user, pin)]))
+
+
+@bp.post("/groups/<int:group_id>/participants/<int:user_id>/new-pictures")
+@role_required(*STAFF)
+def reset_pictures(group_id: int, user_id: int):
+    """Give a participant a new picture password and show their login card once."""
+    group = get_group_or_404(group_id, current_user)
+    user = _participant_or_404(group, user_id)
+    choice = services.reset_pictures(user)
+    db.session.commit()
+    return render_template("teaching/login_cards.html", group=group,
+                           cards=_cards([(user, choice)]))
 
 
 @bp.post("/groups/<int:group_id>/participants/<int:user_id>/move")

@@ -12,10 +12,12 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 
 from housingschool.accounts.models import User
+from housingschool.accounts.pictures import random_pictures
 from housingschool.accounts.services import (
     COMMON_PINS,
     create_user,
     new_join_code,
+    set_pictures,
     set_secret,
 )
 from housingschool.extensions import db
@@ -119,6 +121,14 @@ def reset_pin(user: User) -> str:
     pin = new_pin()
     set_secret(user, pin)
     return pin
+
+
+def reset_pictures(user: User) -> tuple[str, ...]:
+    """Give a participant a new picture password, three random pictures, and return them in
+    order (shown once to the teacher, for the login card)."""
+    choice = random_pictures()
+    set_pictures(user, choice)
+    return choice
 
 
 def move_participant(user: User, source: Group, target: Group) -> None:
