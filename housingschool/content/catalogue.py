@@ -49,6 +49,7 @@ class LessonText:
     glossary: tuple[tuple[str, str], ...] = ()  # (Norwegian term, explanation in this language)
     words: int = 0
     sentences: int = 0
+    audio: tuple[str, ...] = ()  # recorded readings, e.g. ("audio/deposit.nb.ogg", ...)
 
     @property
     def minutes(self) -> int:

@@ -34,6 +34,7 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 STATUSES = ("draft", "reviewed")
 LESSON_KEYS = {"title", "summary", "status", "sources", "key_points", "glossary"}
 KEY_POINTS = 3
+AUDIO_TYPES = ("ogg", "mp3")  # the order of <source>s: Opus/Vorbis first, it is smaller
 TOML_LINE = re.compile(r"at line (\d+)")
 
 
@@ -187,6 +188,7 @@ class _Reader:
         for code in self.required:
             if code not in languages:
                 self.problem(folder, 1, f"missing translation: no {code}/ folder")
+        self.check_audio(folder / "audio", lesson_texts)
         lessons = tuple(
             Lesson(slug, lesson_slug, questions, lesson_texts[lesson_slug], self.default)
             for lesson_slug, questions in keys.items()
@@ -264,7 +266,8 @@ class _Reader:
 
     def language_folders(self, folder: Path) -> list[str]:
         codes = []
-        for child in sorted(p for p in folder.iterdir() if p.is_dir() and p.name != "img"):
+        for child in sorted(p for p in folder.iterdir()
+                            if p.is_dir() and p.name not in ("img", "audio")):
             if child.name in BY_CODE:
                 codes.append(child.name)
             else:
@@ -343,7 +346,22 @@ class _Reader:
         words, sentences = text_statistics(body)
         return LessonText(meta["title"], meta["summary"], render_markdown(body, folder.name),
                           meta["status"], tuple(sources), quiz, key_points, glossary, words,
-                          sentences)
+                          sentences, audio=self.audio_for(folder, slug, code))
+
+    @staticmethod
+    def audio_for(folder: Path, slug: str, code: str) -> tuple[str, ...]:
+        """The recorded readings of a lesson in one language: audio/<lesson>.<lang>.ogg|mp3."""
+        names = (f"{slug}.{code}.{ext}" for ext in AUDIO_TYPES)
+        return tuple(f"audio/{name}" for name in names if (folder / "audio" / name).is_file())
+
+    def check_audio(self, folder: Path, lesson_texts: dict[str, dict[str, LessonText]]) -> None:
+        """Every file in audio/ must be the reading of a lesson in a language it has."""
+        for path in sorted(folder.iterdir()) if folder.is_dir() else ():
+            slug, _, rest = path.name.partition(".")
+            code, _, ext = rest.rpartition(".")
+            if ext not in AUDIO_TYPES or code not in lesson_texts.get(slug, {}):
+                self.problem(path, 1, "audio files are named <lesson>.<language>.ogg or .mp3, "
+                             "for a lesson that exists in that language")
 
     def read_key_points(self, path: Path, points) -> tuple[str, ...] | None:
         if (not isinstance(points, list) or len(points) != KEY_POINTS
