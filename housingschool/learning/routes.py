@@ -19,6 +19,7 @@ from housingschool.content.questions import QUESTION_TYPES
 from housingschool.extensions import db
 from housingschool.i18n import current_language
 from housingschool.learning import services
+from housingschool.learning.side_by_side import pair_blocks
 from housingschool.privacy.notes import note_for_lesson
 
 bp = Blueprint("learning", __name__)
@@ -62,10 +63,27 @@ def lesson(module_slug: str, lesson_slug: str):
     """A lesson: text, pictures and the quiz."""
     module, lesson = get_lesson_or_404(module_slug, lesson_slug)
     text = lesson.text(current_language())
-    if is_participant():
+    # "Download this topic" fetches every lesson for offline reading: that is not opening it.
+    if is_participant() and request.headers.get("Purpose") != "prefetch":
         services.record_opened(current_user.id, lesson, text.language)
         db.session.commit()
     return _render_lesson(module, lesson, text)
+
+
+@bp.get("/modules/<module_slug>/<lesson_slug>/side-by-side")
+def side_by_side(module_slug: str, lesson_slug: str):
+    """The lesson paragraph by paragraph in the reader's language beside the bokmål text."""
+    module, lesson = get_lesson_or_404(module_slug, lesson_slug)
+    own, norwegian = lesson.text(current_language()), lesson.text(lesson.default_language)
+    if own.language == norwegian.language:  # bokmål readers, or not translated yet
+        return redirect(url_for("learning.lesson", module_slug=module.slug,
+                                lesson_slug=lesson.slug))
+    if is_participant():
+        services.record_opened(current_user.id, lesson, own.language)
+        db.session.commit()
+    return render_template("learning/side_by_side.html", module=module, lesson=lesson, own=own,
+                           norwegian=norwegian,
+                           pairs=pair_blocks(own.text.html, norwegian.text.html))
 
 
 def _render_lesson(module, lesson, text, attempt_id=None, answers=None, missing=()):
@@ -137,9 +155,13 @@ def my_progress():
 
 @bp.get("/course-media/<module_slug>/<path:filename>")
 def media(module_slug: str, filename: str):
-    """Pictures from a module's img/ folder, cached by the phone for a week."""
+    """Pictures from a module's img/ folder (and recorded readings from audio/, addressed as
+    audio/<file>), cached by the phone for a week."""
     if catalogue().module(module_slug) is None:
         abort(404)
-    folder = current_app.config["COURSES_DIR"] / module_slug / "img"
-    return send_from_directory(folder, filename, max_age=7 * 24 * 3600)
+    folder = current_app.config["COURSES_DIR"] / module_slug
+    subfolder, _, name = filename.partition("/")
+    if subfolder == "audio" and name:
+        return send_from_directory(folder / "audio", name, max_age=7 * 24 * 3600)
+    return send_from_directory(folder / "img", filename, max_age=7 * 24 * 3600)
 
