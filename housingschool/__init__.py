@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from config import CONFIGS, INSTANCE_DIR
-from housingschool import i18n
+from housingschool import caching, i18n
 from housingschool.content.loader import load_catalogue
 from housingschool.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -43,6 +43,7 @@ def register_extensions(app: Flask) -> None:
                    default_translation_directories=os.path.join(app.root_path, "translations"))
     csrf.init_app(app)
     limiter.init_app(app)
+    caching.init_app(app)  # after the others: it compresses what they produced
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             sa.event.listen(db.engine, "connect", _sqlite_pragmas)
@@ -58,7 +59,7 @@ def _sqlite_pragmas(connection, _record) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from housingschool import web
+    from housingschool import offline, web
     from housingschool.accounts.routes import bp as accounts
     from housingschool.admin.routes import bp as admin
     from housingschool.certificates.routes import bp as certificates
@@ -71,7 +72,7 @@ def register_blueprints(app: Flask) -> None:
     from housingschool.teaching.schedule import bp as schedule
 
     for blueprint in (web.bp, accounts, learning, teaching, schedule, live, checkin, reports,
-                      certificates, privacy, admin):
+                      certificates, privacy, admin, offline.bp):
         app.register_blueprint(blueprint)
 
 
