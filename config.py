@@ -55,6 +55,8 @@ class Config:
     LOGIN_LIMIT_ACCOUNT = os.environ.get("LOGIN_LIMIT_ACCOUNT", "10 per 15 minutes")
     LOGIN_LIMIT_ADDRESS = os.environ.get("LOGIN_LIMIT_ADDRESS", "60 per 15 minutes")
     JOIN_LIMIT_ADDRESS = os.environ.get("JOIN_LIMIT_ADDRESS", "30 per 15 minutes")
+    # On top of the two above: picture passwords have only 1,320 combinations (see README).
+    LOGIN_LIMIT_PICTURES = os.environ.get("LOGIN_LIMIT_PICTURES", "20 per day")
     # Wrong check-in codes allowed per participant: a 4-digit code cannot be guessed this way.
     CHECKIN_LIMIT = os.environ.get("CHECKIN_LIMIT", "10 per 15 minutes")
 

@@ -62,9 +62,9 @@ _BY_ACCOUNT = limiter.shared_limit(lambda: current_app.config["LOGIN_LIMIT_ACCOU
                                    scope="sign-in-account", key_func=_account_key,
                                    methods=["POST"], deduct_when=_failed)
 # A picture password has only 1,320 possibilities: besides the limits above, an account gets
-# this many failed picture sign-ins a day (see README "How PINs are protected").
+# this many failed picture sign-ins a day (see README "Picture passwords").
 _PICTURES_PER_DAY = limiter.limit(
-    lambda: current_app.config.get("LOGIN_LIMIT_PICTURES", "20 per day"), methods=["POST"],
+    lambda: current_app.config["LOGIN_LIMIT_PICTURES"], methods=["POST"],
     key_func=_account_key, deduct_when=_failed)
 
 
