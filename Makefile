@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 TRANSLATIONS := housingschool/translations
 
-.PHONY: run install translations db demo test lint extract-messages update-messages clean lighthouse
+.PHONY: run serve-prod install translations db demo test lint extract-messages update-messages clean lighthouse
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ demo: db
 
 run: translations demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Production: gunicorn with 4 workers (gunicorn.conf.py), production settings, JSON request logs.
+# Needs SECRET_KEY; set DATABASE_URL and RATELIMIT_STORAGE_URI=redis://... as docs/DEPLOY.md says.
+serve-prod: translations db
+	HOUSINGSCHOOL_CONFIG=production $(BIN)/gunicorn -c gunicorn.conf.py 'housingschool:create_app()'
 
 lint: install
 	$(BIN)/ruff check .

@@ -49,7 +49,24 @@ class Config:
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - Werkzeug's memory-hard KDF, not a secret
     WTF_CSRF_TIME_LIMIT = None  # a form left open during a 1.5 hour class must still submit
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_KEY_PREFIX = "housingschool"
     RATELIMIT_HEADERS_ENABLED = True
+    # If Redis goes away, each worker keeps counting on its own rather than letting every
+    # sign-in through unlimited or refusing them all (see SECURITY.md).
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+
+    # The largest request accepted (forms only: nothing is uploaded). A bigger one gets a 413
+    # page; Werkzeug also caps form memory and the number of form parts.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 256 * 1024))
+    MAX_FORM_MEMORY_SIZE = 256 * 1024
+    MAX_FORM_PARTS = 1000
+
+    # One JSON line per request on stderr (see housingschool/requestlog.py); production only by
+    # default, as the development server prints its own lines.
+    REQUEST_LOG = os.environ.get("REQUEST_LOG", "0") == "1"
+    # Behind nginx (or another proxy), how many proxies set X-Forwarded-For/-Proto. 0 = none.
+    # Rate limits count per network address, so this must be right behind a proxy.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     # Failed sign-ins allowed per account and per network address (see accounts/routes.py).
     # A whole class often shares one address, so the address limit is the looser one.
     LOGIN_LIMIT_ACCOUNT = os.environ.get("LOGIN_LIMIT_ACCOUNT", "10 per 15 minutes")
@@ -105,6 +122,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    REQUEST_LOG = os.environ.get("REQUEST_LOG", "1") == "1"
 
     @classmethod
     def init_app(cls, app):
@@ -117,6 +135,10 @@ class ProductionConfig(Config):
                 "  python -c 'import secrets; print(secrets.token_hex(32))'"
             )
         app.config["SECRET_KEY"] = key
+        # Only for measuring a production server on this machine over plain HTTP (bench/):
+        # a browser never sends a Secure cookie over http://, so sign-in would not stick.
+        if os.environ.get("COOKIE_SECURE") == "0":
+            app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = False
 
 
 CONFIGS = {

@@ -6,9 +6,10 @@ import sqlalchemy as sa
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, INSTANCE_DIR
-from housingschool import caching, i18n
+from housingschool import caching, i18n, requestlog
 from housingschool.content.loader import load_catalogue
 from housingschool.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -23,6 +24,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.from_object(config)
     config.init_app(app)
     app.config.update(overrides)
+    if app.config["PROXY_COUNT"]:
+        # Behind nginx: the visitor's address and https come from X-Forwarded-For/-Proto.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"],
+                                x_proto=app.config["PROXY_COUNT"])
 
     register_extensions(app)
     app.extensions["catalogue"] = load_catalogue(app.config["COURSES_DIR"])
@@ -33,6 +38,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    requestlog.init_app(app)  # first: it times the whole request and logs what was sent
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, os.pardir, "migrations"))
     login_manager.init_app(app)
@@ -79,7 +85,7 @@ def register_blueprints(app: Flask) -> None:
 def register_errorhandlers(app: Flask) -> None:
     from housingschool.web import render_error
 
-    for code in (400, 403, 404, 405, 429, 500):
+    for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, render_error)
 
     @app.errorhandler(HTTPException)

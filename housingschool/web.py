@@ -98,6 +98,8 @@ ERROR_TEXTS = {
           _l("The link may be old or mistyped. Start again from the home page.")),
     405: (_l("We could not find this page"),
           _l("The link may be old or mistyped. Start again from the home page.")),
+    413: (_l("That was too much to send at once"),
+          _l("Please make the text shorter and try again.")),
     429: (_l("Too many tries"),
           _l("For your safety we paused sign-in for a few minutes. Wait 15 minutes and try "
              "again, or ask your teacher to give you a new password or PIN.")),
