@@ -1,5 +1,6 @@
-"""`flask users create`: make accounts from the command line."""
+"""`flask users create` and `create-organisation`: set up a server from the command line."""
 
+import re
 import sys
 
 import click
@@ -7,8 +8,9 @@ import sqlalchemy as sa
 from flask.cli import AppGroup
 
 from housingschool.accounts import services
-from housingschool.accounts.models import ROLES
+from housingschool.accounts.models import ROLES, Organisation
 from housingschool.extensions import db
+from housingschool.i18n import LANGUAGES
 from housingschool.teaching.models import Group
 
 users = AppGroup("users", help="Manage user accounts.")
@@ -47,6 +49,24 @@ def create(username, role, org_slug, group_name, display_name):
     db.session.commit()
     click.echo(f"Created {user.role} {user.username!r} in {organisation.slug}"
                + (f", group {group.name!r}." if group else "."))
+
+
+@users.command("create-organisation")
+@click.argument("slug")
+@click.argument("name")
+@click.option("--language", default="nb", show_default=True,
+              type=click.Choice([language.code for language in LANGUAGES]),
+              help="The language new participants start in.")
+def create_organisation(slug, name, language):
+    """Create an organisation (a municipality, NAV office or NGO): the first step on a new
+    server, before `flask users create ADMIN --role admin --org SLUG`."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,39}", slug):
+        raise click.UsageError("The slug is 2-40 characters: a-z, 0-9 and '-' (e.g. hamar).")
+    if services.find_organisation(slug) is not None:
+        raise click.ClickException(f"There is already an organisation {slug!r}.")
+    db.session.add(Organisation(slug=slug, name=name.strip(), default_language=language))
+    db.session.commit()
+    click.echo(f"Created organisation {slug!r} ({name.strip()}).")
 
 
 _CLI_MESSAGES = {
