@@ -95,9 +95,11 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     from housingschool.accounts.cli import users
+    from housingschool.backup import backup
     from housingschool.demo import demo
     from housingschool.learning.cli import learning
 
     app.cli.add_command(users)
+    app.cli.add_command(backup)
     app.cli.add_command(demo)
     app.cli.add_command(learning)
