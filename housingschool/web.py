@@ -83,10 +83,13 @@ def with_language(target: str, code: str) -> str:
 
 
 def safe_next(target: str | None) -> str:
-    """Only follow links back into this site."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return "/"
+    """Only follow links back into this site: a path, never anything a browser could read as
+    another host (`//`, `/\\`, or those hidden by a tab, newline or other control character,
+    which browsers drop)."""
+    if (not target or not target.startswith("/") or target.startswith("//")
+            or "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target)):
+        return "/"
+    return target
 
 
 ERROR_TEXTS = {

@@ -51,6 +51,8 @@ class User(UserMixin, db.Model):
                                              server_default="password")
     # Bigger type on every page (the participant chose it; visitors keep it in the session).
     large_text: Mapped[bool] = mapped_column(default=False, server_default=sa.text("false"))
+    # Raised by signing out and by switching the account back on: see get_id.
+    session_version: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
     language: Mapped[str | None] = mapped_column(sa.String(10))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
@@ -83,13 +85,19 @@ class User(UserMixin, db.Model):
         return cls.stored_name
 
     def get_id(self) -> str:
-        """What the session cookie keeps: the id and a fingerprint of the password hash, so a
-        new password or PIN signs the account out everywhere else."""
+        """What the session cookie keeps: the id and a fingerprint of the password hash and the
+        session version. A new password or PIN signs the account out everywhere else; signing
+        out, or being switched off and on again, ends every session, so a copied cookie dies."""
         return f"{self.id}:{self.session_fingerprint}"
 
     @property
     def session_fingerprint(self) -> str:
-        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+        material = f"{self.password_hash}:{self.session_version or 0}"
+        return hashlib.sha256(material.encode()).hexdigest()[:16]
+
+    def end_sessions(self) -> None:
+        """Make every session cookie of this account invalid (the caller commits)."""
+        self.session_version = (self.session_version or 0) + 1
 
     @property
     def is_active(self) -> bool:

@@ -4,6 +4,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     has_request_context,
     redirect,
     render_template,
@@ -122,6 +123,7 @@ def _start_session(user) -> None:
 
     Larger text switched on before signing in stays on; otherwise the user's own setting holds.
     """
+    _new_session()
     login_user(user)
     user.last_seen_at = utcnow()
     if session.get("lang"):
@@ -134,9 +136,24 @@ def _start_session(user) -> None:
     db.session.commit()
 
 
+def _new_session() -> None:
+    """Signing in starts a new session: only the visitor's choices (language, text size) carry
+    over, so nothing planted in the session before, such as its CSRF secret, outlives it."""
+    kept = {key: session[key] for key in ("lang", "large_text") if key in session}
+    session.clear()
+    session.update(kept)
+    g.pop("csrf_token", None)  # Flask-WTF's copy of the old token for this request
+
+
 @bp.post("/logout")
 def logout():
-    """Sign out and go back to the home page; the text size stays as it was on this phone."""
+    """Sign out and go back to the home page; the text size stays as it was on this phone.
+
+    Sessions are signed cookies, so this also ends the account's other sessions: a cookie
+    copied from this phone must not outlive signing out (SECURITY.md)."""
+    if current_user.is_authenticated:
+        current_user.end_sessions()
+        db.session.commit()
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("learning.home"))
@@ -194,6 +211,7 @@ def _welcome(user, group, pictures) -> None:
     """Sign the new participant in and greet them; repeat their pictures once to remember."""
     user.large_text = bool(session.get("large_text"))
     db.session.commit()
+    _new_session()
     login_user(user)
     flash(_("Welcome, %(name)s! You are in the group %(group)s.",
             name=user.display_name, group=group.name), "success")

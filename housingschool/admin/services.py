@@ -186,8 +186,9 @@ def deactivate(user: User, by: User) -> None:
 
 
 def reactivate(user: User) -> None:
-    """Switch an account back on; the old password works again."""
+    """Switch an account back on; the old password works again, an old session cookie not."""
     user.active, user.deactivated_at = True, None
+    user.end_sessions()
 
 
 def teacher_groups(user: User) -> set[int]:
