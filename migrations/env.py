@@ -87,6 +87,14 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == 'sqlite'
+        if sqlite:
+            # Batch mode rebuilds a SQLite table: copy, DROP the old one, rename. With foreign
+            # keys on, that DROP deletes (ON DELETE CASCADE) or refuses (no action) every row
+            # that refers to the table. Off for the migration (only outside a transaction),
+            # then checked, and on again.
+            connection.exec_driver_sql('PRAGMA foreign_keys=OFF')
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -95,6 +103,11 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite and connection.exec_driver_sql('PRAGMA foreign_key_check').first():
+                raise RuntimeError('the migration left rows that refer to missing rows')
+        if sqlite:
+            connection.exec_driver_sql('PRAGMA foreign_keys=ON')
+            connection.commit()
 
 
 if context.is_offline_mode():

@@ -91,10 +91,15 @@ def create_user(organisation: Organisation, username: str, display_name: str, ro
         set_pictures(user, pictures)
     else:
         set_secret(user, secret)
-    db.session.add(user)
-    if group is not None:
-        db.session.add(Membership(group=group, user=user))
-    db.session.flush()
+    try:
+        # A savepoint: when two people take the same username at the same moment, the second
+        # insert fails on the unique constraint and is told "taken", like a name taken earlier.
+        with db.session.begin_nested():
+            db.session.add(user)
+            if group is not None:
+                db.session.add(Membership(group=group, user=user))
+    except sa.exc.IntegrityError:
+        raise AccountError("username_taken") from None
     return user
 
 
@@ -151,7 +156,7 @@ def normalise_join_code(code: str) -> str:
 def find_open_group(code: str) -> Group | None:
     """The group a join code opens, if it exists and is not archived."""
     code = normalise_join_code(code)
-    if not code:
+    if not code or "\x00" in code:  # PostgreSQL cannot compare text with NUL in it
         return None
     return db.session.scalar(
         sa.select(Group).where(Group.join_code == code, Group.archived.is_(False)))

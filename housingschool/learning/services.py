@@ -13,6 +13,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from housingschool.accounts.models import User
 from housingschool.content.catalogue import Catalogue, Lesson, Module
 from housingschool.content.questions import Grade, grade
 from housingschool.extensions import db
@@ -205,11 +206,20 @@ def rebuild_module_completions(catalogue: Catalogue, user_ids: Users = None) -> 
 
 def record_completion(user_id: int, module: Module) -> None:
     """Note that the participant completed `module`, if they just did (all its lessons passed)
-    and it was not noted before. Two requests at once store it once: the other one's insert
-    fails on the unique constraint and is rolled back to its savepoint."""
+    and it was not noted before.
+
+    Two passes at once take turns on a lock on the participant's row (PostgreSQL), so the
+    later one sees the other's attempt: passing the last two lessons at once completes the
+    module. Passing the last lesson twice at once stores it once: the later insert fails on
+    the unique constraint and is rolled back to its savepoint.
+    """
     noted = sa.select(ModuleCompletion.id).filter_by(user_id=user_id, module_slug=module.slug)
     if db.session.scalar(noted):
         return
+    # FOR NO KEY UPDATE: unlike FOR UPDATE it does not wait on the other request's attempt,
+    # whose foreign key holds a KEY SHARE lock on the same row (that would deadlock).
+    db.session.execute(sa.select(User.id).where(User.id == user_id)
+                       .with_for_update(key_share=True))
     try:
         with db.session.begin_nested():
             record_module_completions((module,), (user_id,))

@@ -20,7 +20,8 @@ class Group(db.Model):
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(120))
     join_code: Mapped[str] = mapped_column(sa.String(20), unique=True)
-    languages: Mapped[list] = mapped_column(sa.JSON, default=list)  # e.g. ["nb", "ar"]
+    # e.g. ["nb", "ar"]; the server default filled in groups made before the column existed
+    languages: Mapped[list] = mapped_column(sa.JSON, default=list, server_default="[]")
     starts_on: Mapped[date | None]
     ends_on: Mapped[date | None]
     archived: Mapped[bool] = mapped_column(default=False)

@@ -10,6 +10,7 @@ import unicodedata
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from housingschool.accounts.models import User
 from housingschool.accounts.pictures import random_pictures
@@ -197,22 +198,53 @@ def default_minutes(session: GroupSession, status: str) -> int:
 
 
 def mark_attendance(session: GroupSession, user: User, status: str, minutes: int | None,
-                    by: User, method: str = "teacher", device_id: str | None = None) -> Attendance:
-    """Set a participant's attendance and keep the change in the history."""
+                    by: User, method: str = "teacher", device_id: str | None = None,
+                    unless: tuple[str, ...] = ()) -> Attendance:
+    """Set a participant's attendance, unless its status already is one of `unless`, and keep
+    the change in the history.
+
+    Two requests for one participant at once (two teachers, two phones) take turns: the row
+    is read locked, and when both would insert it, the later one changes the other's row.
+    """
     minutes = default_minutes(session, status) if minutes is None else max(
         0, min(minutes, session.minutes))
-    row = db.session.scalar(sa.select(Attendance).filter_by(session_id=session.id,
-                                                            user_id=user.id))
+    row = _locked_row(session, user)
     old_status, old_minutes = (row.status, row.minutes) if row else (None, None)
     if row is None:
-        row = Attendance(session_id=session.id, user_id=user.id)
-        db.session.add(row)
+        row = _inserted_row(session, user, status, minutes, method, by)
+    if row is None:  # inserted by another request at this very moment
+        row = _locked_row(session, user)
+        old_status, old_minutes = row.status, row.minutes
+    if old_status in unless:
+        return row
     row.status, row.minutes, row.method = status, minutes, method
     row.marked_by_id, row.marked_at, row.device_id = by.id, datetime.now(UTC), device_id
     db.session.flush()
     db.session.add(AttendanceChange(attendance_id=row.id, changed_by_id=by.id,
                                     old_status=old_status, new_status=status,
                                     old_minutes=old_minutes, new_minutes=minutes, method=method))
+    return row
+
+
+def _locked_row(session: GroupSession, user: User) -> Attendance | None:
+    """The participant's row, read afresh and locked until commit (PostgreSQL; SQLite lets
+    one writer in at a time anyway), so a change starts from the one before it."""
+    return db.session.scalar(
+        sa.select(Attendance).filter_by(session_id=session.id, user_id=user.id)
+        .with_for_update(key_share=True).execution_options(populate_existing=True))
+
+
+def _inserted_row(session: GroupSession, user: User, status: str, minutes: int, method: str,
+                  by: User) -> Attendance | None:
+    """A new row, or None when another request inserted one first (PostgreSQL waits for
+    that one to commit; then the unique constraint refuses this insert)."""
+    row = Attendance(session_id=session.id, user_id=user.id, status=status, minutes=minutes,
+                     method=method, marked_by_id=by.id)
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        return None
     return row
 
 
@@ -273,8 +305,7 @@ def check_in(user: User, code: str, device_id: str, now: datetime) -> GroupSessi
         Attendance.user_id != user.id))
     if used:
         raise TeachingError("checkin_device_used")
-    existing = attendance_rows(session).get(user.id)
-    if existing and existing.status in ("present", "late"):
-        return session
-    mark_attendance(session, user, "present", None, by=user, method="self", device_id=device_id)
+    # Checking in again (or on two phones at once) leaves a present or late mark as it is.
+    mark_attendance(session, user, "present", None, by=user, method="self", device_id=device_id,
+                    unless=("present", "late"))
     return session
