@@ -12,6 +12,7 @@ from config import CONFIGS, INSTANCE_DIR
 from housingschool import caching, i18n, requestlog
 from housingschool.content.loader import load_catalogue
 from housingschool.extensions import babel, csrf, db, limiter, login_manager, migrate
+from housingschool.inputs import DatabaseIdConverter
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
@@ -20,6 +21,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     Refuses to start (ContentError) if the course content has any problem.
     """
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    # <int:id> in every route: an id bigger than the database's integers is a 404, not a 500.
+    app.url_map.converters["int"] = DatabaseIdConverter
     config = CONFIGS[config_name or os.environ.get("HOUSINGSCHOOL_CONFIG", "development")]
     app.config.from_object(config)
     config.init_app(app)

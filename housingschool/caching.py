@@ -69,10 +69,14 @@ def _content_hash(path: Path, _mtime_ns: int, _size: int) -> str:
 
 
 def _inside(folder: Path, name: str) -> Path | None:
-    """The file `name` in `folder`, never outside it; None if there is none."""
-    folder = folder.resolve()
-    path = (folder / name).resolve()
-    return path if folder in path.parents and path.is_file() else None
+    """The file `name` in `folder`, never outside it; None if there is none, or if no file
+    could have that name (a NUL, or longer than the system allows: addresses are anyone's)."""
+    try:
+        folder = folder.resolve()
+        path = (folder / name).resolve()
+        return path if folder in path.parents and path.is_file() else None
+    except (OSError, ValueError):
+        return None
 
 
 def add_static_version(endpoint: str, values: dict) -> None:

@@ -1,19 +1,19 @@
 """Sign-in and registration forms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import PasswordInput
 
 from housingschool.accounts.pictures import PICTURES
+from housingschool.inputs import Form
 
 # Keep what was typed when the form comes back with a message: people with little practice
 # typing should not have to enter their PIN again because another field needs a fix.
 KEEP_VALUE = PasswordInput(hide_value=False)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     """Sign in with username and password or PIN."""
 
     username = StringField(_l("Username"), validators=[DataRequired(_l("Write your username."))],
@@ -44,13 +44,13 @@ class PicturesMixin:
         return tuple(field.data for field in self.picture_fields())
 
 
-class LoginPicturesForm(PicturesMixin, FlaskForm):
+class LoginPicturesForm(PicturesMixin, Form):
     """Sign in with username and three pictures, in order."""
 
     username = LoginForm.username
 
 
-class JoinCodeForm(FlaskForm):
+class JoinCodeForm(Form):
     """Step 1 of joining: the code the teacher gave."""
 
     code = StringField(_l("Join code"),
@@ -59,7 +59,7 @@ class JoinCodeForm(FlaskForm):
                                   "spellcheck": "false"})
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     """Step 2 of joining: username, name and a password or PIN."""
 
     username = StringField(
@@ -89,7 +89,7 @@ class RegisterForm(FlaskForm):
             raise ValidationError(_l("The two entries are not the same. Try again."))
 
 
-class RegisterPicturesForm(PicturesMixin, FlaskForm):
+class RegisterPicturesForm(PicturesMixin, Form):
     """Step 2 of joining, with a picture password instead of a password or PIN."""
 
     username = RegisterForm.username

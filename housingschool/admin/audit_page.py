@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from housingschool.admin import audit_log
 from housingschool.auth import role_required
+from housingschool.inputs import database_id, parse_day, without_nul
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -18,7 +19,7 @@ def _day(name: str) -> tuple[date | None, str, bool]:
     if not text:
         return None, "", True
     try:
-        return date.fromisoformat(text), text, True
+        return parse_day(text), text, True
     except ValueError:
         return None, text, False
 
@@ -34,9 +35,9 @@ def audit():
     elif first and last and last < first:
         error = _("The last day is before the first day.")
     since, until = audit_log.day_bounds(first, last, OSLO) if not error else (None, None)
-    filters = audit_log.Filters(request.args.get("organisation", type=int),
-                                request.args.get("action") or None, since, until)
-    page = max(1, request.args.get("page", 1, type=int))
+    filters = audit_log.Filters(request.args.get("organisation", type=database_id),
+                                without_nul(request.args.get("action")) or None, since, until)
+    page = request.args.get("page", 1, type=database_id)
     entries, more = ([], False) if error else audit_log.events_page(filters, page)
     query = {key: value for key, value in request.args.items() if key != "page" and value}
     return render_template(

@@ -1,7 +1,6 @@
 """Forms for organisations, staff accounts and one-time codes."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     IntegerField,
     PasswordField,
@@ -14,6 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from housingschool.accounts.forms import KEEP_VALUE
 from housingschool.admin.services import RETENTION_RANGE
+from housingschool.inputs import Form, database_id
 from housingschool.teaching.forms import CheckboxesField, language_choices
 
 USERNAME_KW = {"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
@@ -36,7 +36,7 @@ def _modules_field() -> CheckboxesField:
         description=_l("Tick none to require every module."))
 
 
-class CourseRulesForm(FlaskForm):
+class CourseRulesForm(Form):
     """What a coordinator decides for their organisation."""
 
     required_modules = _modules_field()
@@ -73,7 +73,7 @@ class NewOrganisationForm(OrganisationForm):
         validators=[DataRequired(_l("Write the coordinator's name.")), Length(max=80)])
 
 
-class StaffForm(FlaskForm):
+class StaffForm(Form):
     """A new teacher or coordinator account."""
 
     display_name = StringField(_l("Name"),
@@ -92,13 +92,13 @@ class StaffForm(FlaskForm):
         validate_choice=True)
 
 
-class GroupsForm(FlaskForm):
+class GroupsForm(Form):
     """The groups a teacher teaches."""
 
-    groups = CheckboxesField(_l("Groups this teacher teaches"), coerce=int)
+    groups = CheckboxesField(_l("Groups this teacher teaches"), coerce=database_id)
 
 
-class ResetForm(FlaskForm):
+class ResetForm(Form):
     """Choose a new password with a one-time code."""
 
     username = StringField(_l("Username"), validators=[DataRequired(_l("Write your username."))],

@@ -1,11 +1,11 @@
 """Staff forms: issue a certificate, withdraw one."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from housingschool.i18n import LANGUAGES
+from housingschool.inputs import Form
 
 
 def language_choices() -> list[SelectChoice]:
@@ -14,7 +14,7 @@ def language_choices() -> list[SelectChoice]:
                          else lang.native_name) for lang in LANGUAGES]
 
 
-class IssueForm(FlaskForm):
+class IssueForm(Form):
     """Issue a certificate."""
 
     language = SelectField(
@@ -23,7 +23,7 @@ class IssueForm(FlaskForm):
                        "participant's own language; change it if they prefer another."))
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     """Withdraw a certificate, with a reason kept in the list."""
 
     reason = StringField(

@@ -118,12 +118,14 @@ def may_see(viewer: User, certificate: Certificate) -> bool:
 
 def find_by_number(number: str) -> Certificate | None:
     """The certificate with this printed number, if any (callers check who may see it)."""
+    if not number or len(number) > 40 or "\x00" in number:  # PostgreSQL cannot compare NUL
+        return None
     return db.session.scalar(sa.select(Certificate).where(Certificate.number == number))
 
 
 def find_by_code(code: str) -> Certificate | None:
     """The certificate whose secret verify code this is, if any."""
-    if not code or len(code) > 40:
+    if not code or len(code) > 40 or "\x00" in code:
         return None
     return db.session.scalar(sa.select(Certificate).where(Certificate.code == code))
 

@@ -124,11 +124,12 @@ def submit_quiz(module_slug: str, lesson_slug: str):
 
 
 def _valid_uuid(value: str) -> bool:
+    """A UUID as the page writes it: 36 characters (UUID() also takes longer spellings)."""
     try:
         uuid.UUID(value)
     except ValueError:
         return False
-    return True
+    return len(value) == 36
 
 
 @bp.get("/modules/<module_slug>/<lesson_slug>/attempts/<attempt_id>")
@@ -136,7 +137,7 @@ def _valid_uuid(value: str) -> bool:
 def attempt(module_slug: str, lesson_slug: str, attempt_id: str):
     """The result of one of the participant's own quiz attempts."""
     module, lesson = get_lesson_or_404(module_slug, lesson_slug)
-    saved = services.get_attempt(current_user.id, attempt_id)
+    saved = services.get_attempt(current_user.id, attempt_id) if _valid_uuid(attempt_id) else None
     if saved is None or (saved.module_slug, saved.lesson_slug) != (module.slug, lesson.slug):
         abort(404)
     result = services.grade_answers(module, lesson, saved.answers)

@@ -1,16 +1,16 @@
 """Privacy and local-note forms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import Length
 
 from housingschool.i18n import LANGUAGES
+from housingschool.inputs import Form
 
 NOTE_MAX_LENGTH = 1000
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that does one thing, after the page above it has explained what."""
 
 
@@ -19,7 +19,7 @@ def note_field_name(code: str) -> str:
     return "note_" + code.replace("-", "_")
 
 
-class LocalNotesForm(FlaskForm):
+class LocalNotesForm(Form):
     """One short plain-text note per language; an empty box removes that language's note."""
 
     def note_fields(self):

@@ -16,6 +16,7 @@ from housingschool.auth import role_required
 from housingschool.extensions import db
 from housingschool.i18n import current_language
 from housingschool.i18n import language as language_info
+from housingschool.inputs import database_id, parse_day
 from housingschool.reports import charts
 from housingschool.reports.audit import record
 from housingschool.reports.completion import completion_table
@@ -47,7 +48,7 @@ def _day(name: str, default: date) -> tuple[date | None, str]:
     if not text:
         return default, default.isoformat()
     try:
-        return date.fromisoformat(text), text
+        return parse_day(text), text
     except ValueError:
         return None, text
 
@@ -111,7 +112,7 @@ def participant(user_id: int):
 @role_required("coordinator", "admin")
 def completion():
     """Which participant completed which module when: a page explaining it, CSV and XLSX."""
-    group_id = request.args.get("group", type=int)
+    group_id = request.args.get("group", type=database_id)
     chosen = get_group_or_404(group_id, current_user) if group_id else None
     fmt = request.args.get("format")
     if fmt in FILE_TYPES:
@@ -132,7 +133,7 @@ def hours():
     today = datetime.now(OSLO).date()
     start, start_text = _day("start", today.replace(day=1))
     end, end_text = _day("end", today)
-    group_id = request.args.get("group", type=int)
+    group_id = request.args.get("group", type=database_id)
     group = get_group_or_404(group_id, current_user) if group_id else None
     error = _range_error(start, end)
     rows = [] if error else hours_report(
@@ -189,7 +190,8 @@ def _download(fmt: str, rows, start: str, end: str) -> Response:
     body = to_csv(header, table) if fmt == "csv" else to_xlsx(_("Hours"), header, table)
     name = f"boligskolen-hours-{start}-{end}.{fmt}"
     return Response(body, mimetype=FILE_TYPES[fmt],
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                    headers={"Content-Disposition": f'attachment; filename="{name}"',
+                             "Cache-Control": "private, no-store"})  # personal data
 
 
 def _titles(language: str) -> dict[str, str]:
@@ -239,7 +241,8 @@ def _completion_file(fmt: str, rows, group) -> Response:
     today = datetime.now(OSLO).date().isoformat()
     name = f"boligskolen-completion-{group.id if group else 'all'}-{today}.{fmt}"
     return Response(body, mimetype=FILE_TYPES[fmt],
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                    headers={"Content-Disposition": f'attachment; filename="{name}"',
+                             "Cache-Control": "private, no-store"})  # personal data
 
 
 def _oslo_day(moment: datetime | None) -> date | None:

@@ -1,7 +1,6 @@
 """Teachers' forms: groups, participants in bulk, sessions, check-in code."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     SelectChoice,
@@ -10,10 +9,11 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from housingschool.i18n import LANGUAGES
+from housingschool.inputs import FIRST_DAY, LAST_DAY, Form
 
 
 class CheckboxesField(SelectMultipleField):
@@ -30,7 +30,7 @@ def language_choices():
     return [SelectChoice(lang.code, lang.native_name) for lang in LANGUAGES]
 
 
-class GroupForm(FlaskForm):
+class GroupForm(Form):
     """A new group."""
 
     name = StringField(_l("Name of the group"),
@@ -41,7 +41,7 @@ class GroupForm(FlaskForm):
     ends_on = DateField(_l("Last day"), validators=[Optional()])
 
 
-class ParticipantsForm(FlaskForm):
+class ParticipantsForm(Form):
     """Names pasted from a list, one per line."""
 
     names = TextAreaField(_l("Names, one per line"),
@@ -51,7 +51,7 @@ class ParticipantsForm(FlaskForm):
                           render_kw={"rows": 8})
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     """Plan a session."""
 
     day = DateField(_l("Date"), validators=[DataRequired(_l("Choose the date."))])
@@ -64,8 +64,13 @@ class SessionForm(FlaskForm):
                                             choices=language_choices())
     notes = TextAreaField(_l("Notes"), render_kw={"rows": 3})
 
+    def validate_day(self, field):
+        """Not in year 1 or 9999: such a day overflows when it becomes Oslo or UTC time."""
+        if not FIRST_DAY <= field.data <= LAST_DAY:
+            raise ValidationError(_l("Choose the date."))
 
-class CheckinForm(FlaskForm):
+
+class CheckinForm(Form):
     """The participant's check-in code."""
 
     code = StringField(_l("Check-in code"),

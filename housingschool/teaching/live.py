@@ -29,6 +29,7 @@ from housingschool import i18n
 from housingschool.auth import role_required
 from housingschool.content.questions import QUESTION_TYPES
 from housingschool.extensions import db
+from housingschool.inputs import database_id
 from housingschool.teaching import live_services as services
 from housingschool.teaching.access import STAFF, get_group_or_404
 from housingschool.teaching.qr import qr_svg
@@ -199,7 +200,7 @@ def follow():
 def answer():
     """Save the participant's answer to the question on screen (it can change until the reveal)."""
     live = services.followed_live(current_user, catalogue(),
-                                  request.form.get("live", type=int), lock=True)
+                                  request.form.get("live", type=database_id), lock=True)
     try:
         services.answer(live, current_user, request.form.get("question", ""),
                         request.form.getlist("option"))

@@ -15,6 +15,7 @@ from housingschool.accounts.pictures import KIND as PICTURES_KIND
 from housingschool.accounts.pictures import picture_names
 from housingschool.auth import role_required
 from housingschool.extensions import db
+from housingschool.inputs import database_id
 from housingschool.privacy.services import open_requests_count
 from housingschool.teaching import services
 from housingschool.teaching.access import (
@@ -178,7 +179,7 @@ def move_participant(group_id: int, user_id: int):
     """Move a participant to another group the teacher manages."""
     group = get_group_or_404(group_id, current_user)
     user = _participant_or_404(group, user_id)
-    target_id = request.form.get("target", type=int)
+    target_id = request.form.get("target", type=database_id)
     if target_id is None:
         abort(400)
     target = get_group_or_404(target_id, current_user)
@@ -277,7 +278,7 @@ def mark(session_id: int, user_id: int):
     if status not in ATTENDANCE_STATUSES:
         abort(400)
     minutes = request.form.get("minutes", "").strip()
-    changed = minutes.isdigit() and status == "late" and (
+    changed = minutes.isdecimal() and status == "late" and (  # int() refuses "²"
         int(minutes) != services.default_minutes(session, "present"))
     services.mark_attendance(session, user, status, int(minutes) if changed else None,
                              by=current_user)
