@@ -152,8 +152,27 @@ def _make_single_file(path: Path) -> None:
         connection.execute("PRAGMA journal_mode=DELETE")
 
 
+def _sqlite_size_problem(path: Path) -> str | None:
+    """A file cut short loses its last pages, and when those were free pages (left by deleted
+    rows) SQLite's integrity check cannot notice. The header says how big the file must be."""
+    with path.open("rb") as file:
+        header = file.read(100)
+    if len(header) < 100:
+        return "it is shorter than a SQLite header"
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    header_size_valid = header[92:96] == header[24:28]
+    if header_size_valid and pages * page_size != path.stat().st_size:
+        return f"it should be {pages * page_size} bytes but is {path.stat().st_size}"
+    return None
+
+
 def _check_sqlite_backup(path: Path) -> dict[str, int]:
     """Integrity and foreign key checks on a SQLite backup, read-only; rows per main table."""
+    problem = _sqlite_size_problem(path)
+    if problem:
+        raise click.ClickException(f"{path} is damaged or cut short: {problem}.")
     try:
         with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as file:
             problems = [row[0] for row in file.execute("PRAGMA integrity_check")]

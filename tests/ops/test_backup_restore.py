@@ -5,8 +5,10 @@ is set), even when the app was writing while the backup ran."""
 import json
 import os
 import shutil
+import sqlite3
 import stat
 import sys
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -256,3 +258,21 @@ def test_failing_or_missing_pg_dump_is_a_clear_error_and_leaves_no_file(
     assert missing.exit_code == 1
     assert "pg_dump was not found" in missing.output and "postgresql-client" in missing.output
     assert not path.exists()
+
+
+def test_verify_rejects_a_sqlite_backup_whose_cut_off_end_held_only_free_pages(tmp_path, cli):
+    """Deleted rows leave free pages at the end of the file; losing them does not upset
+    SQLite's integrity check, but the backup is still not the file that was made."""
+    path = tmp_path / "with-free-pages.sqlite3"
+    with closing(sqlite3.connect(path)) as made:
+        made.execute("CREATE TABLE filler (text TEXT)")
+        made.executemany("INSERT INTO filler VALUES (?)", [("x" * 2000,)] * 200)
+        made.commit()
+        made.execute("DELETE FROM filler")
+        made.commit()
+    with path.open("r+b") as file:
+        file.truncate(path.stat().st_size - 4096)
+
+    cut = cli("verify", str(path))
+
+    assert cut.exit_code != 0 and "cut short" in cut.output
