@@ -20,7 +20,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -32,10 +31,10 @@ from flask_migrate import upgrade
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.scale_data import generate  # noqa: E402
-from config import normalise_database_url  # noqa: E402
 from housingschool import create_app  # noqa: E402
 from housingschool.accounts.models import User, utcnow  # noqa: E402
 from housingschool.extensions import db  # noqa: E402
+from tools.scratch_database import scratch_database  # noqa: E402
 
 OSLO = ZoneInfo("Europe/Oslo")
 TARGET_SECONDS = 0.5
@@ -43,23 +42,10 @@ TARGET_SECONDS = 0.5
 
 @contextmanager
 def throwaway_database():
-    """A fresh, empty database URL; removed afterwards."""
-    base = os.environ.get("DATABASE_URL")
-    if not base:
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
-        return
-    url = sa.make_url(normalise_database_url(base))
-    name = f"hs_bench_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    """A fresh, empty database URL (DATABASE_URL's server, else SQLite); removed afterwards."""
+    with tempfile.TemporaryDirectory() as folder, scratch_database(
+            os.environ.get("DATABASE_URL"), Path(folder), "hs_bench") as url:
+        yield url
 
 
 class Counter:

@@ -3,7 +3,6 @@ is set), emptied after every test; factories; a client that signs in and posts f
 
 import os
 import re
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,12 +13,12 @@ from babel.messages.pofile import read_po
 from flask import g, has_app_context
 from flask_migrate import upgrade
 
-from config import normalise_database_url
 from housingschool import create_app
 from housingschool.accounts.models import Organisation
 from housingschool.accounts.services import create_user
 from housingschool.extensions import db, limiter
 from housingschool.teaching.models import Attendance, Group, GroupSession, Membership
+from tools.scratch_database import scratch_database
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -32,21 +31,9 @@ def pytest_report_header(config):
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     """A fresh, empty database for this test run; dropped afterwards."""
-    base = os.environ.get("DATABASE_URL")
-    if not base:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
-        return
-    url = sa.make_url(normalise_database_url(base))
-    name = f"hs_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database(os.environ.get("DATABASE_URL"), tmp_path_factory.mktemp("db"),
+                          "hs_test") as url:
+        yield url
 
 
 def compile_translations(app) -> None:

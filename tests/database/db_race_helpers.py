@@ -4,16 +4,14 @@ the same moment from several threads (plain functions, not fixtures)."""
 import os
 import re
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from flask import g, has_app_context
 
-from config import normalise_database_url
+from tools.scratch_database import scratch_database as new_database
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 ON_POSTGRESQL = bool(os.environ.get("DATABASE_URL"))
@@ -28,21 +26,8 @@ def scratch_database(folder: Path) -> Iterator[str]:
     """The URL of a new, empty database (a SQLite file in `folder`, or a PostgreSQL database
     next to DATABASE_URL's), dropped afterwards: migrating the shared test database up and
     down would pull the tables from under the other tests."""
-    base = os.environ.get("DATABASE_URL")
-    if not base:
-        yield f"sqlite:///{folder / 'scratch.sqlite3'}"
-        return
-    url = sa.make_url(normalise_database_url(base))
-    name = f"hs_dbtest_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with new_database(os.environ.get("DATABASE_URL"), folder, "hs_dbtest") as url:
+        yield url
 
 
 def at_once(*calls: Callable[[], object], timeout: float = 20) -> list:

@@ -10,13 +10,13 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from config import normalise_database_url
 from housingschool import create_app
 from housingschool.accounts.models import Organisation
 from housingschool.accounts.services import create_user
 from housingschool.extensions import db
 from housingschool.learning.models import ModuleCompletion, QuizAttempt
 from housingschool.learning.services import progress
+from tools.scratch_database import scratch_database
 
 BEFORE = "0a3909dd1dac"  # the revision before module_completion
 START = datetime(2026, 4, 7, 10, tzinfo=UTC)
@@ -25,25 +25,13 @@ START = datetime(2026, 4, 7, 10, tzinfo=UTC)
 @pytest.fixture
 def scratch_app(tmp_path):
     """An app on a new, empty database (SQLite, or PostgreSQL when DATABASE_URL is set)."""
-    base = os.environ.get("DATABASE_URL")
-    if not base:
-        yield create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'm.db'}")
-        return
-    url = sa.make_url(normalise_database_url(base))
-    name = f"hs_migration_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url.set(database=name)
-                     .render_as_string(hide_password=False))
-    try:
-        yield app
-    finally:
-        with app.app_context():
-            db.engine.dispose()
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database(os.environ.get("DATABASE_URL"), tmp_path, "hs_migration") as url:
+        app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+        try:
+            yield app
+        finally:
+            with app.app_context():
+                db.engine.dispose()
 
 
 def utc(moment):
