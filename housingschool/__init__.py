@@ -86,10 +86,13 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from housingschool.web import render_error
+    from flask_wtf.csrf import CSRFError
+
+    from housingschool.web import csrf_error, render_error
 
     for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, render_error)
+    app.register_error_handler(CSRFError, csrf_error)
 
     @app.errorhandler(HTTPException)
     def _http_error(error):

@@ -3,7 +3,16 @@
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, jsonify, render_template, request, session
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -109,6 +118,18 @@ ERROR_TEXTS = {
     500: (_l("Something went wrong on our side"),
           _l("It is not your fault. Please try again in a minute.")),
 }
+
+
+SIGN_IN_FORMS = {"accounts.login", "accounts.login_pictures"}
+
+
+def csrf_error(error):
+    """A sign-in form sent again by someone it already signed in (the phone lost the answer,
+    then sent the form again with the token of the session before): take them home, signed
+    in, rather than to "Something went wrong with the form". Every other form: the 400 page."""
+    if request.endpoint in SIGN_IN_FORMS and current_user.is_authenticated:
+        return redirect(url_for("learning.home"))
+    return render_error(error)
 
 
 def render_error(error):

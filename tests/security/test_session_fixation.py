@@ -146,3 +146,19 @@ def test_a_cookie_from_before_an_account_was_switched_off_stays_dead_after_it_is
 
     assert not _signed_in(thief)
     assert client_for(app).login("amina", PIN).status_code == 302  # the PIN itself works again
+
+
+def test_a_sign_in_sent_again_after_it_worked_goes_home_signed_in(amina, client):
+    """The phone lost the answer to its sign-in and sends the same form again: the token in
+    it belongs to the session before sign-in, which is gone. Not an error page: home."""
+    token = _form_token(client)
+    first = client.post("/login", data={"csrf_token": token, "username": "amina",
+                                        "secret": PIN})
+    again = client.post("/login", data={"csrf_token": token, "username": "amina",
+                                        "secret": PIN})
+
+    assert first.status_code == again.status_code == 302
+    assert again.headers["Location"] == "/"
+    assert _signed_in(client)
+    signed_out = client.post("/logout", data={"csrf_token": token})
+    assert signed_out.status_code == 400, "any other form with an old token is still refused"
