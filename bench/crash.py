@@ -217,7 +217,7 @@ def run(kind: str, args) -> bool:
         settings = Settings("", args.seconds, args.ramp, retry=True)
         journal = Journal()
         timeline = Timeline(journal)
-        database = folder / "load.sqlite3" if kind == "sqlite" else None
+        database = folder / "hs_load.sqlite3" if kind == "sqlite" else None
         with loadkit.running(server):
             settings.base_url = server.base_url
 
@@ -227,7 +227,7 @@ def run(kind: str, args) -> bool:
         print(saved_before_loss(url, journal))
         checks += write_checks(url, seeded, journal) + integrity_checks(url)
     if database:
-        for leftover in folder.glob("load.sqlite3*"):
+        for leftover in folder.glob("hs_load.sqlite3*"):
             leftover.unlink()
     print(f"\nVerdict ({name}):\n" + "\n".join(check.line() for check in checks))
     print(f"Logs kept in {folder} (rm -r it when done)")

@@ -171,7 +171,7 @@ def run(kind: str, args) -> bool:
                   p95_check("p95 latency under 300 ms once everyone has signed in",
                             after_sign_in)]
     if kind == "sqlite":
-        for leftover in folder.glob("load.sqlite3*"):
+        for leftover in folder.glob("hs_load.sqlite3*"):
             leftover.unlink()
     print(f"\nVerdict ({name}):\n" + "\n".join(check.line() for check in checks))
     print(f"Logs kept in {folder} (rm -r it when done)")

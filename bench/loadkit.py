@@ -12,7 +12,6 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -30,6 +29,7 @@ from housingschool.accounts.models import Organisation, User, utcnow  # noqa: E4
 from housingschool.accounts.services import create_user  # noqa: E402
 from housingschool.extensions import db  # noqa: E402
 from housingschool.teaching.models import Group, GroupSession, Membership  # noqa: E402
+from tools.scratch_database import scratch_database  # noqa: E402
 
 POSTGRES_ADMIN = os.environ.get("BENCH_POSTGRES_URL",
                                 "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -43,22 +43,10 @@ LIMITS = {"LOGIN_LIMIT_ADDRESS": "100000 per minute"}
 
 @contextmanager
 def throwaway_database(kind: str, folder: Path):
-    """An empty database URL: a SQLite file in `folder`, or a new PostgreSQL database that is
-    dropped afterwards, also after Ctrl-C."""
-    if kind == "sqlite":
-        yield f"sqlite:///{folder / 'load.sqlite3'}"
-        return
-    url = sa.make_url(POSTGRES_ADMIN)
-    name = f"hs_load_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    """An empty database URL: a SQLite file `hs_load.sqlite3` in `folder`, or a new PostgreSQL
+    database that is dropped afterwards, also after Ctrl-C."""
+    with scratch_database(None if kind == "sqlite" else POSTGRES_ADMIN, folder, "hs_load") as url:
+        yield url
 
 
 def server_environment(url: str, folder: Path, port: int) -> dict[str, str]:
