@@ -226,12 +226,7 @@ def run(kind: str, args) -> bool:
         checks = report(journal, timeline.moments)
         print(saved_before_loss(url, journal))
         checks += write_checks(url, seeded, journal) + integrity_checks(url)
-    if database:
-        for leftover in folder.glob("hs_load.sqlite3*"):
-            leftover.unlink()
-    print(f"\nVerdict ({name}):\n" + "\n".join(check.line() for check in checks))
-    print(f"Logs kept in {folder} (rm -r it when done)")
-    return all(check.ok for check in checks)
+    return loadkit.verdict(name, folder, checks)
 
 
 def main() -> int:
@@ -246,14 +241,7 @@ def main() -> int:
     parser.add_argument("--kill-server-at", type=float, default=20)
     parser.add_argument("--down", type=float, default=3, help="seconds before the restart")
     args = parser.parse_args()
-    loadkit.stop_on_sigterm()
-    kinds = ("sqlite", "postgresql") if args.database == "both" else (args.database,)
-    try:
-        results = [run(kind, args) for kind in kinds]
-    except KeyboardInterrupt:
-        print("\nInterrupted: servers stopped, throwaway databases dropped.")
-        return 130
-    return 0 if all(results) else 1
+    return loadkit.each_database(run, args)
 
 
 if __name__ == "__main__":

@@ -170,12 +170,7 @@ def run(kind: str, args) -> bool:
                   p95_check("p95 latency under 300 ms", latencies),
                   p95_check("p95 latency under 300 ms once everyone has signed in",
                             after_sign_in)]
-    if kind == "sqlite":
-        for leftover in folder.glob("hs_load.sqlite3*"):
-            leftover.unlink()
-    print(f"\nVerdict ({name}):\n" + "\n".join(check.line() for check in checks))
-    print(f"Logs kept in {folder} (rm -r it when done)")
-    return all(check.ok for check in checks)
+    return loadkit.verdict(name, folder, checks)
 
 
 def main() -> int:
@@ -185,18 +180,11 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--ramp", type=float, default=10, help="seconds to start every phone")
     parser.add_argument("--think", type=float, nargs=2, default=(1.0, 4.0), metavar=("MIN", "MAX"),
-                        help="seconds a phone waits between steps (default 1 4: far busier than "
-                             "people reading a lesson; 10 30 is closer to a class)")
+                        help="seconds a phone waits between steps (default 1 4: busier than people "
+                             "reading a lesson; bench/README.md also reports 3 8)")
     parser.add_argument("--throughput-seconds", type=float, default=10)
     args = parser.parse_args()
-    loadkit.stop_on_sigterm()
-    kinds = ("sqlite", "postgresql") if args.database == "both" else (args.database,)
-    try:
-        results = [run(kind, args) for kind in kinds]
-    except KeyboardInterrupt:
-        print("\nInterrupted: servers stopped, throwaway databases dropped.")
-        return 130
-    return 0 if all(results) else 1
+    return loadkit.each_database(run, args)
 
 
 if __name__ == "__main__":

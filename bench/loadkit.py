@@ -49,6 +49,28 @@ def throwaway_database(kind: str, folder: Path):
         yield url
 
 
+def verdict(name: str, folder: Path, checks) -> bool:
+    """Print the checks; delete the SQLite file (its data was checked), keep the logs."""
+    for leftover in folder.glob("hs_load.sqlite3*"):
+        leftover.unlink()
+    print(f"\nVerdict ({name}):\n" + "\n".join(check.line() for check in checks))
+    print(f"Logs kept in {folder} (rm -r it when done)")
+    return all(check.ok for check in checks)
+
+
+def each_database(run, args) -> int:
+    """`run(kind, args)` on SQLite, PostgreSQL or both, as --database says; the exit code (0 when
+    every target is met, 130 after Ctrl-C, when the servers and databases are cleaned up)."""
+    stop_on_sigterm()
+    kinds = ("sqlite", "postgresql") if args.database == "both" else (args.database,)
+    try:
+        results = [run(kind, args) for kind in kinds]
+    except KeyboardInterrupt:
+        print("\nInterrupted: servers stopped, throwaway databases dropped.")
+        return 130
+    return 0 if all(results) else 1
+
+
 def server_environment(url: str, folder: Path, port: int) -> dict[str, str]:
     """The production settings for this run (config.py reads them)."""
     (folder / "instance").mkdir(exist_ok=True)
